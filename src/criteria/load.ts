@@ -1,0 +1,451 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { closest } from '../util/suggest.js';
+import { durationToMs, parseDuration } from './duration.js';
+import { CriteriaError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { defaultSettings } from './settings.js';
+import type {
+  CheckOptions, Criteria, Evidence, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
+} from './types.js';
+
+const CHECK_KEYS = ['status', 'max_age', 'keywords', 'selector'] as const;
+const ROOT_KEYS = ['version', 'title', 'settings', 'defaults', 'indicators'] as const;
+const SETTINGS_KEYS = [
+  'concurrency', 'per_host_concurrency', 'per_host_rate', 'timeout', 'retries', 'user_agent',
+  'max_body_size', 'max_redirects', 'soft_404_phrases',
+] as const;
+const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'evidence', ...CHECK_KEYS] as const;
+const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
+const KEYWORD_KEYS = ['all', 'any', 'none'] as const;
+
+export interface LoadResult {
+  criteria?: Criteria;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads and validates a criteria file. Problems come back as diagnostics, never as a throw. */
+export async function loadCriteriaFile(path: string, displayPath = path): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    return {
+      diagnostics: [{
+        severity: 'error', file: displayPath, line: 1, col: 1,
+        message: `cannot read the criteria file: ${reason}`,
+        fix: 'pass the path of a criteria YAML file, e.g. `audit criteria.yaml`',
+      }],
+    };
+  }
+  return parseCriteria(text, displayPath);
+}
+
+/** Like loadCriteriaFile, but throws CriteriaError when the file has errors. */
+export async function loadCriteriaOrThrow(path: string): Promise<{ criteria: Criteria; warnings: Diagnostic[] }> {
+  const { criteria, diagnostics } = await loadCriteriaFile(path);
+  if (!criteria || hasErrors(diagnostics)) throw new CriteriaError(diagnostics);
+  return { criteria, warnings: diagnostics };
+}
+
+export function parseCriteria(text: string, file: string): LoadResult {
+  const reader = new CriteriaReader(text, file);
+  const criteria = reader.read();
+  return { criteria: hasErrors(reader.diagnostics) ? undefined : criteria, diagnostics: reader.diagnostics };
+}
+
+type Inherited = CheckOptions & { status: StatusRange[] };
+
+/** Walks the YAML syntax tree, so that every problem can name the line and column it comes from. */
+class CriteriaReader {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly lines = new LineCounter();
+  private readonly seenIds = new Map<string, SourcePosition>();
+
+  constructor(private readonly text: string, private readonly file: string) {}
+
+  read(): Criteria | undefined {
+    const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    for (const error of doc.errors) {
+      const [start] = error.linePos ?? [{ line: 1, col: 1 }];
+      this.report(start!, `YAML syntax error: ${error.message.split('\n')[0]}`, 'fix the YAML syntax at this point');
+    }
+    if (doc.errors.length > 0) return undefined;
+    const root = doc.contents;
+    if (!isMap(root)) {
+      this.report(this.at(root), 'the criteria file must be a mapping with version, title and indicators',
+        'start from the example in the README');
+      return undefined;
+    }
+    this.checkKeys(root, ROOT_KEYS, 'at the top level');
+    this.readVersion(root);
+    const settings = this.readSettings(root.get('settings', true) as Node | undefined);
+    const defaults = this.readChecks(root.get('defaults', true) as Node | undefined, 'defaults', true);
+    const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
+    const indicators = this.readIndicatorList(root, 'indicators', '', inherited) ?? [];
+    if (indicators.length === 0 && !hasErrors(this.diagnostics)) {
+      this.report(this.at(root), 'the criteria file lists no indicators', 'add an `indicators:` list');
+    }
+    return {
+      path: this.file,
+      version: 1,
+      title: this.optionalString(root, 'title') ?? this.file,
+      settings,
+      indicators,
+    };
+  }
+
+  // ---- positions and reporting ----
+
+  private at(node: Node | Pair | null | undefined): SourcePosition {
+    const range = node && 'range' in node ? node.range : undefined;
+    const offset = range?.[0] ?? 0;
+    return this.lines.linePos(offset);
+  }
+
+  private keyNode(map: YAMLMap, key: string): Node | undefined {
+    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+    return pair?.key as Node | undefined;
+  }
+
+  private valueAt(map: YAMLMap, key: string): SourcePosition {
+    const value = map.get(key, true) as Node | undefined;
+    return this.at(value ?? this.keyNode(map, key) ?? map);
+  }
+
+  private report(pos: SourcePosition, message: string, fix?: string, severity: 'error' | 'warning' = 'error'): void {
+    this.diagnostics.push({ severity, file: this.file, line: pos.line, col: pos.col, message, ...(fix ? { fix } : {}) });
+  }
+
+  private checkKeys(map: YAMLMap, allowed: readonly string[], where: string): void {
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key !== undefined && allowed.includes(key)) continue;
+      const suggestion = key === undefined ? undefined : closest(key, allowed);
+      this.report(
+        this.at(pair.key as Node),
+        `unknown key "${key ?? '?'}" ${where}`,
+        suggestion ? `did you mean "${suggestion}"?` : `allowed keys: ${allowed.join(', ')}`,
+      );
+    }
+  }
+
+  // ---- scalars ----
+
+  private optionalString(map: YAMLMap, key: string): string | undefined {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      return String(node.value).trim();
+    }
+    this.report(this.at(node), `${key} must be text`, `write ${key}: "..."`);
+    return undefined;
+  }
+
+  private optionalNumber(map: YAMLMap, key: string, { min = 0, integer = false } = {}): number | undefined {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined) return undefined;
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.report(this.at(node), `${key} must be a number, not ${describe(node)}`, `write ${key}: ${integer ? 2 : 3}`);
+      return undefined;
+    }
+    if (value < min || (integer && !Number.isInteger(value))) {
+      const kind = integer ? 'a whole number' : 'a number';
+      this.report(this.at(node), `${key} must be ${kind} of at least ${min}, not ${value}`, `use ${key}: ${Math.max(min, 1)} or more`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private readVersion(root: YAMLMap): void {
+    const node = root.get('version', true) as Node | undefined;
+    if (node === undefined) {
+      this.report(this.at(root), 'the criteria file has no version', 'add `version: 1` at the top');
+    } else if (!isScalar(node) || node.value !== 1) {
+      this.report(this.at(node), `unsupported version ${describe(node)}`, 'this tool reads `version: 1`');
+    }
+  }
+
+  // ---- settings ----
+
+  private readSettings(node: Node | undefined): Settings {
+    const settings = defaultSettings();
+    if (node === undefined) return settings;
+    if (!isMap(node)) {
+      this.report(this.at(node), 'settings must be a mapping', 'indent keys such as `concurrency: 8` under settings:');
+      return settings;
+    }
+    this.checkKeys(node, SETTINGS_KEYS, 'in settings');
+    const integer = { integer: true, min: 1 };
+    settings.concurrency = this.optionalNumber(node, 'concurrency', integer) ?? settings.concurrency;
+    settings.perHostConcurrency = this.optionalNumber(node, 'per_host_concurrency', integer) ?? settings.perHostConcurrency;
+    settings.perHostRate = this.optionalNumber(node, 'per_host_rate', { min: 0.001 }) ?? settings.perHostRate;
+    settings.retries = this.optionalNumber(node, 'retries', { integer: true, min: 0 }) ?? settings.retries;
+    settings.maxBodyBytes = this.optionalNumber(node, 'max_body_size', integer) ?? settings.maxBodyBytes;
+    settings.maxRedirects = this.optionalNumber(node, 'max_redirects', { integer: true, min: 0 }) ?? settings.maxRedirects;
+    settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
+    const timeout = this.readDuration(node, 'timeout', false);
+    if (timeout) settings.timeoutMs = timeout;
+    settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
+    return settings;
+  }
+
+  private readDuration(map: YAMLMap, key: string, presets: boolean): number | undefined {
+    const parsed = this.readDurationValue(map, key, presets);
+    return parsed && Math.round(durationToMs(parsed));
+  }
+
+  private readDurationValue(map: YAMLMap, key: string, presets: boolean) {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined) return undefined;
+    const raw = isScalar(node) ? node.value : undefined;
+    const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw, { presets }) : undefined;
+    if (!parsed) {
+      const options = presets ? '14d, 2w, 6mo, 1y, P6M, or a preset: news, notice, statutory' : '20s, 1m, PT30S';
+      this.report(this.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
+    }
+    return parsed;
+  }
+
+  private readStringList(map: YAMLMap, key: string): string[] | undefined {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined) return undefined;
+    if (!isSeq(node)) {
+      this.report(this.at(node), `${key} must be a list`, `write ${key}: [word, word]`);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const item of node.items as Node[]) {
+      if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
+        out.push(String(item.value).trim());
+      } else {
+        this.report(this.at(item), `${key} entries must be non-empty text, not ${describe(item)}`, 'quote the entry');
+      }
+    }
+    return out;
+  }
+
+  // ---- checks ----
+
+  private readChecks(node: Node | undefined, where: string, standalone: boolean): CheckOptions {
+    if (node === undefined) return {};
+    if (!isMap(node)) {
+      this.report(this.at(node), `${where} must be a mapping`, 'indent keys such as `status: [200-299]` under it');
+      return {};
+    }
+    if (standalone) this.checkKeys(node, CHECK_KEYS, `in ${where}`);
+    const checks: CheckOptions = {};
+    const status = this.readStatus(node);
+    if (status) checks.status = status;
+    const maxAge = this.readDurationValue(node, 'max_age', true);
+    if (maxAge) checks.maxAge = maxAge;
+    const keywords = this.readKeywords(node);
+    if (keywords) checks.keywords = keywords;
+    const selector = this.optionalString(node, 'selector');
+    if (selector) checks.selector = selector;
+    return checks;
+  }
+
+  private readStatus(map: YAMLMap): StatusRange[] | undefined {
+    const node = map.get('status', true) as Node | undefined;
+    if (node === undefined) return undefined;
+    const items = isSeq(node) ? (node.items as Node[]) : [node];
+    const ranges: StatusRange[] = [];
+    for (const item of items) {
+      const range = isScalar(item) ? parseStatusRange(item.value) : undefined;
+      if (range) ranges.push(range);
+      else this.report(this.at(item), `status must list HTTP codes or ranges, not ${describe(item)}`, 'write status: [200-299, 301]');
+    }
+    return ranges.length > 0 ? ranges : undefined;
+  }
+
+  private readKeywords(map: YAMLMap): KeywordRule | undefined {
+    const node = map.get('keywords', true) as Node | undefined;
+    if (node === undefined) return undefined;
+    const rule: KeywordRule = { all: [], any: [], none: [] };
+    if (isSeq(node)) {
+      rule.all = this.readStringList(map, 'keywords') ?? [];
+    } else if (isMap(node)) {
+      this.checkKeys(node, KEYWORD_KEYS, 'in keywords');
+      for (const key of KEYWORD_KEYS) rule[key] = this.readStringList(node, key) ?? [];
+    } else if (isScalar(node) && typeof node.value === 'string') {
+      rule.all = [node.value.trim()];
+    } else {
+      this.report(this.at(node), `keywords must be a list or {all, any, none}, not ${describe(node)}`, 'write keywords: [预算, 决算]');
+      return undefined;
+    }
+    this.checkRegexes(node, [...rule.all, ...rule.any, ...rule.none]);
+    return rule;
+  }
+
+  private checkRegexes(node: Node, words: string[]): void {
+    for (const word of words) {
+      const match = /^\/(.*)\/([a-z]*)$/s.exec(word);
+      if (!match) continue;
+      try {
+        new RegExp(match[1]!, match[2]);
+      } catch (error) {
+        this.report(this.at(node), `keyword ${word} is not a valid regular expression: ${(error as Error).message}`,
+          'fix the pattern, or drop the slashes to match it as plain text');
+      }
+    }
+  }
+
+  // ---- the indicator tree ----
+
+  private readIndicatorList(map: YAMLMap, key: string, parentId: string, inherited: Inherited): Indicator[] | undefined {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined) return undefined;
+    if (!isSeq(node)) {
+      this.report(this.at(node), `${key} must be a list of indicators`, 'start each indicator with "- title: ..."');
+      return undefined;
+    }
+    return (node.items as Node[]).flatMap((item, index) => {
+      const indicator = this.readIndicator(item, index, parentId, inherited);
+      return indicator ? [indicator] : [];
+    });
+  }
+
+  private readIndicator(node: Node, index: number, parentId: string, inherited: Inherited): Indicator | undefined {
+    const position = this.at(node);
+    if (!isMap(node)) {
+      this.report(position, `an indicator must be a mapping, not ${describe(node)}`, 'write "- title: ...", "weight: N" and evidence or indicators');
+      return undefined;
+    }
+    this.checkKeys(node, INDICATOR_KEYS, 'in an indicator');
+    const id = this.optionalString(node, 'id') ?? (parentId ? `${parentId}.${index + 1}` : String(index + 1));
+    this.claimId(id, node);
+    const title = this.optionalString(node, 'title') ?? id;
+    const weight = this.readWeight(node, id);
+    const checks = { ...inherited, ...this.readChecks(node, 'indicator', false) } as Inherited;
+
+    const indicator: Indicator = { id, title, weight, children: [], position };
+    const requirement = this.optionalString(node, 'requirement');
+    if (requirement) indicator.requirement = requirement;
+
+    if (node.has('indicators') && node.has('evidence')) {
+      this.report(this.valueAt(node, 'evidence'), `indicator ${id} has both indicators and evidence`,
+        'move the evidence into a child indicator, or the children into their own indicator');
+    }
+    if (node.has('indicators')) {
+      indicator.children = this.readIndicatorList(node, 'indicators', id, checks) ?? [];
+      this.warnOnWeightSum(indicator, node);
+    } else {
+      indicator.evidence = this.readEvidenceList(node, id, checks);
+    }
+    return indicator;
+  }
+
+  private claimId(id: string, node: YAMLMap): void {
+    const earlier = this.seenIds.get(id);
+    const pos = this.valueAt(node, 'id');
+    if (earlier) {
+      this.report(pos, `duplicate indicator id "${id}" (first used at line ${earlier.line})`, 'give each indicator its own id');
+    } else {
+      this.seenIds.set(id, pos);
+    }
+  }
+
+  private readWeight(node: YAMLMap, id: string): number {
+    if (!node.has('weight')) {
+      this.report(this.at(node), `indicator ${id} has no weight`, 'add `weight: N`, the points it is worth');
+      return 0;
+    }
+    return this.optionalNumber(node, 'weight', { min: 0 }) ?? 0;
+  }
+
+  private warnOnWeightSum(indicator: Indicator, node: YAMLMap): void {
+    if (indicator.children.length === 0) return;
+    const sum = indicator.children.reduce((total, child) => total + child.weight, 0);
+    if (Math.abs(sum - indicator.weight) > 1e-9) {
+      this.report(this.valueAt(node, 'weight'),
+        `indicator ${indicator.id} has weight ${indicator.weight}, but its children add up to ${round(sum)}`,
+        'make the weights agree; the score uses the children\'s weights', 'warning');
+    }
+  }
+
+  private readEvidenceList(node: YAMLMap, id: string, inherited: Inherited): Evidence[] {
+    const list = node.get('evidence', true) as Node | undefined;
+    if (list === undefined) {
+      this.report(this.at(node), `indicator ${id} has neither evidence nor child indicators`,
+        'add `evidence: [...]`, or `evidence: []` if the table cites none');
+      return [];
+    }
+    if (!isSeq(list)) {
+      this.report(this.at(list), 'evidence must be a list', 'start each entry with "- url: ..."');
+      return [];
+    }
+    return (list.items as Node[]).flatMap((item) => {
+      const evidence = this.readEvidence(item, inherited);
+      return evidence ? [evidence] : [];
+    });
+  }
+
+  private readEvidence(node: Node, inherited: Inherited): Evidence | undefined {
+    const position = this.at(node);
+    if (isScalar(node) && typeof node.value === 'string') {
+      const url = this.checkUrl(node.value, position);
+      return url ? { title: url, url, checks: { ...inherited }, position } : undefined;
+    }
+    if (!isMap(node)) {
+      this.report(position, `evidence must be a mapping with a url, not ${describe(node)}`, 'write "- title: ...", "url: https://..."');
+      return undefined;
+    }
+    this.checkKeys(node, EVIDENCE_KEYS, 'in evidence');
+    const rawUrl = node.get('url', true) as Node | undefined;
+    if (rawUrl === undefined) {
+      this.report(position, 'evidence has no url', 'add `url: https://...`');
+      return undefined;
+    }
+    const url = isScalar(rawUrl) && typeof rawUrl.value === 'string'
+      ? this.checkUrl(rawUrl.value, this.at(rawUrl))
+      : (this.report(this.at(rawUrl), `url must be text, not ${describe(rawUrl)}`, 'write url: https://...'), undefined);
+    const checks = { ...inherited, ...this.readChecks(node, 'evidence', false) } as Inherited;
+    if (!url) return undefined;
+    return { title: this.optionalString(node, 'title') ?? url, url, checks, position };
+  }
+
+  private checkUrl(value: string, pos: SourcePosition): string | undefined {
+    if (/^\s|\s$/u.test(value)) {
+      this.report(pos, `url ${JSON.stringify(value)} has leading or trailing whitespace`,
+        'remove the spaces (tables copied from web pages often carry non-breaking spaces)');
+      return undefined;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.report(pos, `invalid url ${JSON.stringify(value)}`, 'write a full address starting with https://');
+      return undefined;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      this.report(pos, `url must use http or https, not ${parsed.protocol.replace(':', '')}`, 'link to the web page that shows the evidence');
+      return undefined;
+    }
+    return value;
+  }
+}
+
+function parseStatusRange(value: unknown): StatusRange | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599) return { min: value, max: value };
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(value);
+  if (!match) return undefined;
+  const min = Number(match[1]);
+  const max = Number(match[2] ?? match[1]);
+  return min >= 100 && max <= 599 && min <= max ? { min, max } : undefined;
+}
+
+function describe(node: Node | undefined): string {
+  if (node === undefined) return 'nothing';
+  if (isScalar(node)) return node.value === null ? 'an empty value' : JSON.stringify(node.value);
+  if (isSeq(node)) return 'a list';
+  if (isMap(node)) return 'a mapping';
+  return 'an unexpected value';
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
