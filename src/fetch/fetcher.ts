@@ -1,0 +1,201 @@
+import type { Readable, Transform } from 'node:stream';
+import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import type { Settings } from '../criteria/types.js';
+import { sleep } from '../util/sleep.js';
+import { classifyError, isRetryable, type FetchError } from './errors.js';
+import type { HostScheduler } from './scheduler.js';
+
+export interface RedirectHop {
+  url: string;
+  status: number;
+  location: string;
+}
+
+interface FetchBase {
+  url: string;
+  finalUrl: string;
+  redirects: RedirectHop[];
+  attempts: number;
+  durationMs: number;
+}
+
+export interface FetchedResponse extends FetchBase {
+  ok: true;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body went past the size cap; what was read is still checked. */
+  truncated: boolean;
+}
+
+export interface FetchFailure extends FetchBase {
+  ok: false;
+  error: FetchError;
+}
+
+export type FetchResult = FetchedResponse | FetchFailure;
+
+export interface FetchContext {
+  dispatcher: Dispatcher;
+  scheduler: HostScheduler;
+  settings: Settings;
+  /** Aborts everything in flight (SIGINT); whatever was gathered is still reported. */
+  signal?: AbortSignal;
+  /** Decides whether a response deserves another try; bot walls, for one, never do. */
+  shouldRetry?: (response: FetchedResponse) => boolean;
+  random?: () => number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const RETRY_AFTER_CAP_MS = 30_000;
+const BACKOFF_BASE_MS = 500;
+/** Government servers often end gzip streams early; keep what decoded rather than failing. */
+const ZLIB_LENIENT = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
+
+type Attempt = (Omit<FetchedResponse, keyof FetchBase> & { retryAfterMs?: number }) | { ok: false; error: FetchError };
+
+/** GET with redirects followed one hop at a time, so each hop is rate-limited and recorded. */
+export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchResult> {
+  const started = performance.now();
+  const redirects: RedirectHop[] = [];
+  const visited = new Set<string>();
+  let current = url;
+  let attempts = 0;
+  const base = () => ({ url, finalUrl: current, redirects, attempts, durationMs: Math.round(performance.now() - started) });
+
+  for (;;) {
+    visited.add(current);
+    const outcome = await fetchWithRetries(current, ctx);
+    attempts += outcome.attempts;
+    const { result } = outcome;
+    if (!result.ok) return { ...base(), ok: false, error: result.error };
+
+    const location = result.headers['location'];
+    if (!REDIRECT_STATUSES.has(result.status) || !location) return { ...base(), ...result };
+
+    let next: string;
+    try {
+      next = new URL(location, current).href;
+    } catch {
+      return { ...base(), ok: false, error: { code: 'BAD_REDIRECT', message: `redirect to an invalid address: ${location}` } };
+    }
+    redirects.push({ url: current, status: result.status, location: next });
+    if (visited.has(next)) {
+      return { ...base(), ok: false, error: { code: 'REDIRECT_LOOP', message: `redirect loop: ${[...redirects.map((h) => h.url), next].join(' → ')}` } };
+    }
+    if (redirects.length > ctx.settings.maxRedirects) {
+      return { ...base(), ok: false, error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${ctx.settings.maxRedirects} redirects` } };
+    }
+    current = next;
+  }
+}
+
+async function fetchWithRetries(url: string, ctx: FetchContext): Promise<{ result: Attempt; attempts: number }> {
+  const host = new URL(url).host;
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    const result = await ctx.scheduler.run(host, () => fetchOnce(url, ctx), ctx.signal);
+    const again = attempt <= ctx.settings.retries && !ctx.signal?.aborted && wantsRetry(result, url, ctx);
+    if (!again) return { result, attempts: attempt };
+    await sleep(backoffMs(attempt, result, ctx.random ?? Math.random), ctx.signal);
+  }
+}
+
+function wantsRetry(result: Attempt, url: string, ctx: FetchContext): boolean {
+  if (!result.ok) return isRetryable(result.error.code);
+  const retryableStatus = result.status === 429 || (result.status >= 500 && result.status !== 501);
+  if (!retryableStatus) return false;
+  const response = { ...result, url, finalUrl: url, redirects: [], attempts: 0, durationMs: 0 };
+  return ctx.shouldRetry ? ctx.shouldRetry(response) : true;
+}
+
+/** Exponential backoff with jitter, unless the server said when to come back (capped). */
+function backoffMs(attempt: number, result: Attempt, random: () => number): number {
+  if (result.ok && result.retryAfterMs !== undefined) return Math.min(result.retryAfterMs, RETRY_AFTER_CAP_MS);
+  const exponential = BACKOFF_BASE_MS * 2 ** (attempt - 1);
+  return Math.round(exponential * (0.5 + random()));
+}
+
+async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
+  const { settings } = ctx;
+  const timeout = AbortSignal.timeout(settings.timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      dispatcher: ctx.dispatcher,
+      signal,
+      headers: {
+        'user-agent': settings.userAgent,
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5',
+        'accept-encoding': 'gzip, deflate, br',
+      },
+    });
+    const headers = flattenHeaders(response.headers);
+    const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), settings.maxBodyBytes);
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
+    return { ok: true, status: response.statusCode, headers, body, truncated, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  } catch (error) {
+    if (ctx.signal?.aborted) return { ok: false, error: { code: 'INTERRUPTED', message: 'the audit was interrupted before this link was checked' } };
+    const host = new URL(url).host;
+    const reason = timeout.aborted ? { code: 'TIMEOUT' } : error;
+    return { ok: false, error: classifyError(reason, host, settings.timeoutMs) };
+  }
+}
+
+/**
+ * Undoes Content-Encoding with node:zlib. undici 7's decompress interceptor would do the same,
+ * but it is experimental there and prints a warning on every run.
+ */
+function decoded(body: Readable, encoding: string | undefined): Readable {
+  const codings = (encoding ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
+  let stream = body;
+  for (const coding of codings.reverse()) {
+    const decoder = DECODERS[coding];
+    if (!decoder) break; // an unknown coding: hand over the bytes as they came
+    const next = decoder();
+    stream.on('error', (error) => next.destroy(error));
+    stream = stream.pipe(next);
+  }
+  return stream;
+}
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => createGunzip(ZLIB_LENIENT),
+  'x-gzip': () => createGunzip(ZLIB_LENIENT),
+  deflate: () => createInflate(ZLIB_LENIENT),
+  br: () => createBrotliDecompress({ finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH }),
+};
+
+async function readCapped(body: Readable, cap: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > cap) {
+      chunks.push(chunk.subarray(0, cap - size));
+      body.destroy();
+      return { body: Buffer.concat(chunks), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks), truncated: false };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
