@@ -1,0 +1,79 @@
+import type { Dispatcher } from 'undici';
+import { evaluateEvidence, preparePage, type Page } from './check/evaluate.js';
+import { detectBotWall } from './check/signatures.js';
+import type { EvidenceResult } from './check/types.js';
+import type { Criteria, Evidence } from './criteria/types.js';
+import { fetchUrl, type FetchResult } from './fetch/fetcher.js';
+import { HostScheduler } from './fetch/scheduler.js';
+import { planRequests, requestKey } from './plan/plan.js';
+import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
+
+export interface AuditOptions {
+  criteria: Criteria;
+  dispatcher: Dispatcher;
+  now: Date;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AuditReport {
+  title: string;
+  criteriaPath: string;
+  now: Date;
+  startedAt: Date;
+  finishedAt: Date;
+  /** False when the run was interrupted; unfinished links are unverified. */
+  complete: boolean;
+  indicators: IndicatorResult[];
+  totals: Totals;
+}
+
+interface Fetched {
+  fetch: FetchResult;
+  page?: Page;
+}
+
+/** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
+export async function runAudit(options: AuditOptions): Promise<AuditReport> {
+  const startedAt = new Date();
+  const { criteria, now } = options;
+  const plan = planRequests(criteria);
+  const scheduler = new HostScheduler(criteria.settings);
+  const fetchContext = {
+    dispatcher: options.dispatcher,
+    scheduler,
+    settings: criteria.settings,
+    ...(options.signal ? { signal: options.signal } : {}),
+    // Retrying a bot wall only annoys it.
+    shouldRetry: (r: { status: number; headers: Record<string, string>; body: Buffer }) =>
+      !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
+  };
+
+  let done = 0;
+  const fetched = new Map<string, Promise<Fetched>>();
+  for (const url of plan.urls) {
+    fetched.set(url, fetchUrl(url, fetchContext).then((fetch) => {
+      options.onProgress?.(++done, plan.urls.length);
+      return { fetch, ...(fetch.ok ? { page: preparePage(fetch, now) } : {}) };
+    }));
+  }
+
+  const results = new Map<Evidence, EvidenceResult>();
+  const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
+  for (const evidence of plan.evidence) {
+    const { fetch, page } = await fetched.get(requestKey(evidence.url))!;
+    results.set(evidence, evaluateEvidence(evidence, fetch, page, evaluateOptions));
+  }
+
+  const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
+  return {
+    title: criteria.title,
+    criteriaPath: criteria.path,
+    now,
+    startedAt,
+    finishedAt: new Date(),
+    complete: !options.signal?.aborted,
+    indicators,
+    totals: totals(indicators),
+  };
+}

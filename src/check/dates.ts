@@ -1,0 +1,60 @@
+/** Day-precision dates as Chinese government pages write them, in China's time zone. */
+export interface FoundDate {
+  /** YYYY-MM-DD */
+  date: string;
+  /** Where it came from: "meta PubDate", "page text", "Last-Modified header". */
+  source: string;
+}
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+const DATE_PATTERNS = [
+  // 2021-12-20, 2021/12/20, 2021.12.20, [2021-12-20], 2021-12-20 17:19, 2021-12-20T17:19:00+08:00
+  /(?<!\d)((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)/g,
+  // 2021年12月20日, 2021 年 12 月 20 日
+  /(?<!\d)((?:19|20)\d{2})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g,
+];
+
+/** Every valid calendar date in the text, as YYYY-MM-DD, in order of appearance. */
+export function findDates(text: string): string[] {
+  const found: { index: number; date: string }[] = [];
+  for (const pattern of DATE_PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      const date = toIsoDay(Number(match[1]), Number(match[3]), Number(match[4]));
+      if (date) found.push({ index: match.index ?? 0, date });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index).map((f) => f.date);
+}
+
+function toIsoDay(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1) return undefined; // 2021-02-30
+  return probe.toISOString().slice(0, 10);
+}
+
+/** "Today" as a date in China, where the pages are published. */
+export function chinaDay(now: Date): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Dates after today are validity periods or planning horizons (2035年远景目标), not updates. */
+export function newestPast(dates: Iterable<string>, today: string): string | undefined {
+  let newest: string | undefined;
+  for (const date of dates) {
+    if (date <= today && (newest === undefined || date > newest)) newest = date;
+  }
+  return newest;
+}
+
+export function daysBetween(earlier: string, later: string): number {
+  return Math.round((Date.parse(later) - Date.parse(earlier)) / 86_400_000);
+}
+
+/** An HTTP date (Last-Modified) as a China day. */
+export function httpDateToChinaDay(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : chinaDay(new Date(ms));
+}

@@ -1,0 +1,117 @@
+import * as cheerio from 'cheerio';
+import type { Evidence } from '../criteria/types.js';
+import { decodeBody } from '../fetch/decode.js';
+import { isLocalProblem } from '../fetch/errors.js';
+import type { FetchedResponse, FetchResult } from '../fetch/fetcher.js';
+import { chinaDay, findDates, newestPast, type FoundDate } from './dates.js';
+import { checkFreshness, findLastUpdated } from './freshness.js';
+import { checkKeywords } from './keywords.js';
+import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
+import { detectBotWall, findScriptLoader, findSoft404Phrase } from './signatures.js';
+import { checkStatus } from './status.js';
+import {
+  combineVerdicts, fail, pass, unverified, type CheckResult, type EvidenceResult,
+} from './types.js';
+
+/** A fetched page decoded and analysed once, then shared by every evidence that cites its URL. */
+export interface Page {
+  response: FetchedResponse;
+  html?: string;
+  facts?: PageFacts;
+  /** Why the content checks cannot judge this page from its HTML, if they cannot. */
+  scriptLoader?: string;
+}
+
+export interface EvaluateOptions {
+  now: Date;
+  soft404Phrases: readonly string[];
+}
+
+export function preparePage(response: FetchedResponse, now: Date): Page {
+  if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
+  const { text: html } = decodeBody(response.body, response.headers['content-type']);
+  const facts = analyzeHtml(html);
+  const loader = findScriptLoader(facts);
+  // A loader next to server-rendered dates means the content is there anyway.
+  const scriptFilled = loader && !newestPast(findDates(facts.text), chinaDay(now));
+  return { response, html, facts, ...(scriptFilled ? { scriptLoader: loader } : {}) };
+}
+
+export function evaluateEvidence(evidence: Evidence, fetched: FetchResult, page: Page | undefined, options: EvaluateOptions): EvidenceResult {
+  const { checks, dated } = fetched.ok && page ? judgePage(evidence, page, options) : { checks: [fetchProblem(fetched)], dated: undefined };
+  const result: EvidenceResult = {
+    evidence,
+    verdict: combineVerdicts(checks.map((c) => c.status)),
+    finalUrl: fetched.finalUrl,
+    redirects: fetched.redirects.map((hop) => hop.url),
+    checks,
+    durationMs: fetched.durationMs,
+    fetch: fetched,
+  };
+  if (fetched.ok) result.httpStatus = fetched.status;
+  if (dated) {
+    result.lastUpdated = dated.date;
+    result.dateSource = dated.source;
+  }
+  return result;
+}
+
+function fetchProblem(fetched: FetchResult): CheckResult {
+  if (fetched.ok) return fail('fetch', 'the response could not be read');
+  return isLocalProblem(fetched.error.code) ? unverified('fetch', fetched.error.message) : fail('fetch', fetched.error.message);
+}
+
+interface Judgement {
+  checks: CheckResult[];
+  dated?: FoundDate | undefined;
+}
+
+/** Checks run in order and stop where the next would judge the wrong thing (a bot wall, an error page). */
+function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Judgement {
+  const { response, facts } = page;
+  const wall = detectBotWall(response.status, response.headers, page.html ?? '', facts);
+  if (wall) {
+    return { checks: [unverified('blocked', `blocked by a bot wall (${wall.vendor}: ${wall.evidence}); open the link in a browser to check it`)] };
+  }
+  const status = checkStatus(response, evidence.checks.status);
+  if (status.status !== 'pass') return { checks: [status] };
+  if (response.truncated) status.message += '; body cut at the size cap, the first part was checked';
+  const checks = [status];
+  if (!facts) return { checks: [...checks, ...documentChecks(evidence, response)] };
+
+  const soft404 = findSoft404Phrase(facts, options.soft404Phrases);
+  if (soft404) return { checks: [...checks, fail('content', `soft 404: the page says "${soft404}"`)] };
+  checks.push(pass('content', 'the page has content'));
+
+  const scope = scopedText(page, evidence.checks.selector);
+  if (typeof scope !== 'string') return { checks: [...checks, scope] };
+  if (evidence.checks.keywords) checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader));
+  if (!evidence.checks.maxAge) return { checks };
+
+  const dated = findLastUpdated(facts, scope, response.headers['last-modified'], chinaDay(options.now));
+  checks.push(!dated && page.scriptLoader
+    ? unverified('freshness', `no date in the page's HTML: ${page.scriptLoader}, so its dates cannot be read without a browser`)
+    : checkFreshness(dated, evidence.checks.maxAge, options.now));
+  return { checks, dated };
+}
+
+/** The visible text the keyword and date search look at: the whole page, or what `selector` picks. */
+function scopedText(page: Page, selector: string | undefined): string | CheckResult {
+  if (!selector) return page.facts!.text;
+  let picked: string;
+  try {
+    const $ = cheerio.load(page.html!, { xml: { xmlMode: false, decodeEntities: true } });
+    const selection = $(selector);
+    if (selection.length === 0) return fail('content', `selector "${selector}" matched nothing on the page`);
+    picked = selection.toArray().map((el) => $.html(el)).join('\n');
+  } catch (error) {
+    return fail('content', `selector "${selector}" is not valid CSS: ${(error as Error).message}`);
+  }
+  return analyzeHtml(picked).text;
+}
+
+function documentChecks(evidence: Evidence, response: FetchedResponse): CheckResult[] {
+  const type = response.headers['content-type']?.split(';')[0] ?? 'unknown type';
+  const needsContent = evidence.checks.keywords || evidence.checks.maxAge;
+  return needsContent ? [unverified('content', `the link serves a document (${type}), which this version cannot read yet`)] : [];
+}

@@ -1,0 +1,45 @@
+import type { Duration } from '../criteria/types.js';
+import { subtractDuration } from '../criteria/duration.js';
+import { chinaDay, daysBetween, findDates, httpDateToChinaDay, newestPast, type FoundDate } from './dates.js';
+import type { PageFacts } from './page.js';
+import { fail, pass, type CheckResult } from './types.js';
+
+/** 政府网站 meta tags first, then the Open Graph and Dublin Core ones other CMSs write. */
+const DATE_META = [
+  'pubdate', 'publishdate', 'publish_date', 'publishtime', 'firstpublishedtime', 'lastmodifiedtime', 'updatetime',
+  'article:modified_time', 'article:published_time', 'og:updated_time', 'og:article:published_time',
+  'dcterms.modified', 'dc.date.modified', 'dcterms.created', 'dc.date.created', 'dc.date', 'date', 'last-modified',
+];
+
+/**
+ * The page's last update: metadata, then the newest date in the visible text, then Last-Modified
+ * only when the page shows no date at all (dynamic CMS pages send the time of the request).
+ */
+export function findLastUpdated(page: PageFacts, text: string, lastModified: string | undefined, today: string): FoundDate | undefined {
+  for (const name of DATE_META) {
+    const date = newestPast((page.meta.get(name) ?? []).flatMap(findDates), today);
+    if (date) return { date, source: `meta ${displayMetaName(name)}` };
+  }
+  const inText = newestPast(findDates(text), today);
+  if (inText) return { date: inText, source: 'page text' };
+  const header = httpDateToChinaDay(lastModified);
+  if (header && header <= today) return { date: header, source: 'Last-Modified header' };
+  return undefined;
+}
+
+export function checkFreshness(found: FoundDate | undefined, maxAge: Duration, now: Date): CheckResult {
+  if (!found) {
+    return fail('freshness', 'no publication date found on the page; an item with no date counts as not updated');
+  }
+  const today = chinaDay(now);
+  const cutoff = chinaDay(subtractDuration(now, maxAge));
+  const age = daysBetween(found.date, today);
+  const detail = `last updated ${found.date} (${found.source}), ${age} day(s) ago`;
+  return found.date >= cutoff
+    ? pass('freshness', `${detail}; allowed ${maxAge.text}`)
+    : fail('freshness', `${detail}; older than ${maxAge.text} (updates must be on or after ${cutoff})`);
+}
+
+function displayMetaName(name: string): string {
+  return name === 'pubdate' ? 'PubDate' : name;
+}

@@ -1,0 +1,41 @@
+import type { KeywordRule } from '../criteria/types.js';
+import { withoutSpaces } from './page.js';
+import { fail, pass, unverified, type CheckResult } from './types.js';
+
+/** `/pattern/flags` is a regular expression; anything else is plain text. */
+function matcher(keyword: string): (text: string, compact: string) => boolean {
+  const regex = /^\/(.*)\/([a-z]*)$/s.exec(keyword);
+  if (regex) {
+    const pattern = new RegExp(regex[1]!, regex[2]);
+    return (text) => pattern.test(text);
+  }
+  const needle = withoutSpaces(keyword);
+  return (_text, compact) => compact.includes(needle);
+}
+
+/**
+ * `incomplete` marks text known to lack part of the page (filled in by script): a keyword that
+ * is missing there may yet be on the real page, so the check cannot fail.
+ */
+export function checkKeywords(rule: KeywordRule, text: string, incomplete?: string): CheckResult {
+  const compact = withoutSpaces(text);
+  const found = (keyword: string) => matcher(keyword)(text, compact);
+  const missing = rule.all.filter((k) => !found(k));
+  const anyMissed = rule.any.length > 0 && !rule.any.some(found);
+  const forbidden = rule.none.filter(found);
+
+  if (forbidden.length > 0) return fail('keywords', `the page contains ${quoteList(forbidden)}, which it must not`);
+  if (missing.length === 0 && !anyMissed) {
+    const seen = [...rule.all, ...rule.any.filter(found)];
+    return pass('keywords', seen.length > 0 ? `found ${quoteList(seen)}` : 'no keyword required');
+  }
+  const problems = [
+    ...(missing.length > 0 ? [`missing ${quoteList(missing)}`] : []),
+    ...(anyMissed ? [`none of ${quoteList(rule.any)} found`] : []),
+  ].join('; ');
+  return incomplete ? unverified('keywords', `${problems} in the page's HTML, but ${incomplete}`) : fail('keywords', problems);
+}
+
+function quoteList(words: string[]): string {
+  return words.map((w) => `"${w}"`).join(', ');
+}

@@ -1,0 +1,94 @@
+import { Parser } from 'htmlparser2';
+
+/** What the checks need from an HTML page, gathered in one streaming pass with no DOM. */
+export interface PageFacts {
+  title: string;
+  /** Visible text: no scripts, styles, comments or templates; block elements end lines. */
+  text: string;
+  /** Meta tags by lower-cased name, property or http-equiv. */
+  meta: Map<string, string[]>;
+  /** Inline script text and script URLs, for loader and bot-wall signatures (capped). */
+  scripts: string;
+}
+
+const HIDDEN = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object']);
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
+  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'option', 'p',
+  'pre', 'section', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul',
+]);
+const SCRIPT_CAP = 200_000;
+
+/** Spaces that Chinese pages use between characters: nbsp, ideographic space, zero-width ones. */
+const ODD_SPACES = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g;
+
+export function analyzeHtml(html: string): PageFacts {
+  const textParts: string[] = [];
+  const titleParts: string[] = [];
+  const meta = new Map<string, string[]>();
+  let scripts = '';
+  let hiddenDepth = 0;
+  let inTitle = false;
+  let inScript = false;
+
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (name === 'meta') recordMeta(meta, attrs);
+        if (name === 'title') inTitle = true;
+        if (name === 'script') {
+          inScript = true;
+          if (attrs.src) scripts += `\n<src ${attrs.src}>`;
+        }
+        if (HIDDEN.has(name)) hiddenDepth++;
+        if (BLOCK.has(name)) textParts.push('\n');
+      },
+      onclosetag(name) {
+        if (name === 'title') inTitle = false;
+        if (name === 'script') inScript = false;
+        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        if (BLOCK.has(name)) textParts.push('\n');
+      },
+      ontext(data) {
+        if (inScript && scripts.length < SCRIPT_CAP) scripts += data;
+        if (inTitle) titleParts.push(data);
+        else if (hiddenDepth === 0) textParts.push(data);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(html);
+
+  const title = normaliseSpaces(titleParts.join('')).trim();
+  return { title, text: normaliseSpaces(textParts.join('')), meta, scripts };
+}
+
+function recordMeta(meta: Map<string, string[]>, attrs: Record<string, string>): void {
+  const name = (attrs.name ?? attrs.property ?? attrs['http-equiv'] ?? attrs.itemprop)?.toLowerCase().trim();
+  const content = attrs.content;
+  if (!name || content === undefined) return;
+  const list = meta.get(name) ?? [];
+  list.push(content.trim());
+  meta.set(name, list);
+}
+
+/** Collapses runs of spaces within a line and blank lines between them. */
+export function normaliseSpaces(text: string): string {
+  return text
+    .replace(ODD_SPACES, ' ')
+    .replace(/[ \t\f\v\r]+/g, ' ')
+    .replace(/ ?\n[\s]*/g, '\n')
+    .trim();
+}
+
+/** For matching Chinese keywords, whitespace between characters is layout, not content. */
+export function withoutSpaces(text: string): string {
+  return text.replace(ODD_SPACES, '').replace(/\s+/g, '').toLowerCase();
+}
+
+export function looksLikeHtml(contentType: string | undefined, body: Buffer): boolean {
+  if (contentType && /html|xml/i.test(contentType)) return true;
+  if (contentType && !/text\/plain|octet-stream/i.test(contentType)) return false;
+  const head = body.subarray(0, 1024).toString('latin1').trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html') || /<(head|body|div|meta)[\s>]/.test(head);
+}

@@ -1,0 +1,40 @@
+import type { Evidence } from '../criteria/types.js';
+import type { FetchResult } from '../fetch/fetcher.js';
+
+export type Verdict = 'pass' | 'fail' | 'unverified';
+
+export type CheckName = 'fetch' | 'blocked' | 'status' | 'content' | 'keywords' | 'freshness';
+
+/** One check's outcome: a value with a sentence for humans, never an exception. */
+export interface CheckResult {
+  name: CheckName;
+  status: Verdict;
+  message: string;
+}
+
+export interface EvidenceResult {
+  evidence: Evidence;
+  verdict: Verdict;
+  httpStatus?: number;
+  finalUrl: string;
+  redirects: string[];
+  lastUpdated?: string;
+  dateSource?: string;
+  checks: CheckResult[];
+  durationMs: number;
+  fetch: FetchResult;
+}
+
+export const pass = (name: CheckName, message: string): CheckResult => ({ name, status: 'pass', message });
+export const fail = (name: CheckName, message: string): CheckResult => ({ name, status: 'fail', message });
+export const unverified = (name: CheckName, message: string): CheckResult => ({ name, status: 'unverified', message });
+
+/** Any failure fails; otherwise anything unverified leaves the whole unverified. */
+export function combineVerdicts(verdicts: Iterable<Verdict>): Verdict {
+  let result: Verdict = 'pass';
+  for (const verdict of verdicts) {
+    if (verdict === 'fail') return 'fail';
+    if (verdict === 'unverified') result = 'unverified';
+  }
+  return result;
+}

@@ -1,0 +1,80 @@
+import type { Indicator } from '../criteria/types.js';
+import { combineVerdicts, type EvidenceResult, type Verdict } from '../check/types.js';
+
+export interface IndicatorResult {
+  indicator: Indicator;
+  score: number;
+  verdict: Verdict;
+  passed: number;
+  total: number;
+  /** The first problem below this node, for the table's last column. */
+  reason?: string;
+  children: IndicatorResult[];
+  evidence?: EvidenceResult[];
+}
+
+export const NO_EVIDENCE = 'no evidence cited';
+
+/** A leaf earns weight × passed/total; a parent earns the sum of its children. */
+export function scoreIndicator(indicator: Indicator, results: Map<unknown, EvidenceResult>): IndicatorResult {
+  if (indicator.evidence) return scoreLeaf(indicator, indicator.evidence.map((e) => results.get(e)!));
+  const children = indicator.children.map((child) => scoreIndicator(child, results));
+  const result: IndicatorResult = {
+    indicator,
+    score: roundScore(children.reduce((sum, c) => sum + c.score, 0)),
+    verdict: combineVerdicts(children.map((c) => c.verdict)),
+    passed: children.reduce((sum, c) => sum + c.passed, 0),
+    total: children.reduce((sum, c) => sum + c.total, 0),
+    children,
+  };
+  const reason = children.find((c) => c.verdict === result.verdict && c.reason)?.reason;
+  return reason ? { ...result, reason } : result;
+}
+
+function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorResult {
+  const total = evidence.length;
+  const passed = evidence.filter((e) => e.verdict === 'pass').length;
+  const base = { indicator, passed, total, children: [], evidence };
+  if (total === 0) return { ...base, score: 0, verdict: 'fail', reason: NO_EVIDENCE };
+  const verdict = combineVerdicts(evidence.map((e) => e.verdict));
+  const result: IndicatorResult = { ...base, score: roundScore((indicator.weight * passed) / total), verdict };
+  const reason = firstProblem(evidence, verdict);
+  return reason ? { ...result, reason } : result;
+}
+
+function firstProblem(evidence: EvidenceResult[], verdict: Verdict): string | undefined {
+  const culprit = evidence.find((e) => e.verdict === verdict && verdict !== 'pass');
+  const check = culprit?.checks.find((c) => c.status === verdict);
+  return culprit && check ? `${culprit.evidence.title}: ${check.message}` : undefined;
+}
+
+/** Scores are shown to two decimals; rounding here keeps sums and JSON free of float noise. */
+export function roundScore(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export interface Totals {
+  score: number;
+  maxScore: number;
+  indicators: Record<Verdict, number>;
+  evidence: Record<Verdict, number>;
+}
+
+/** Counts leaves, the indicators a table lists as pass/fail/unverified, and every evidence. */
+export function totals(results: IndicatorResult[]): Totals {
+  const t: Totals = {
+    score: roundScore(results.reduce((sum, r) => sum + r.score, 0)),
+    maxScore: roundScore(results.reduce((sum, r) => sum + r.indicator.weight, 0)),
+    indicators: { pass: 0, fail: 0, unverified: 0 },
+    evidence: { pass: 0, fail: 0, unverified: 0 },
+  };
+  const visit = (r: IndicatorResult) => {
+    if (r.evidence) {
+      t.indicators[r.verdict]++;
+      for (const e of r.evidence) t.evidence[e.verdict]++;
+    }
+    r.children.forEach(visit);
+  };
+  results.forEach(visit);
+  return t;
+}
