@@ -1,0 +1,21 @@
+import { demoCriteria } from '../demo/criteria.js';
+import { startDemoSite } from '../demo/site.js';
+import { EXIT } from '../exit-codes.js';
+import { auditText, type AuditFlags } from './audit.js';
+import type { Io } from './io.js';
+import { parseNow } from './options.js';
+
+/**
+ * `audit demo`: serves the bundled sample site on 127.0.0.1 and audits it, so a new user sees
+ * every verdict without touching a real server. Its failures are the point, so it exits 0.
+ */
+export async function demoCommand(flags: AuditFlags, io: Io): Promise<number> {
+  const site = await startDemoSite({ now: parseNow(flags.now) });
+  try {
+    io.stderr.write(`Demo site on ${site.origin} (stops when the audit ends)\n`);
+    const code = await auditText(demoCriteria(site.origin), 'demo-criteria.yaml', flags, io);
+    return code === EXIT.AUDIT_FAILED ? EXIT.OK : code;
+  } finally {
+    await site.close();
+  }
+}

@@ -1,0 +1,8 @@
+/** Separate codes, so CI can tell "the evidence is broken" from "the command or file is wrong". */
+export const EXIT = {
+  OK: 0,
+  AUDIT_FAILED: 1,
+  USAGE: 2,
+  /** 128 + SIGINT, as shells report it; the partial report has still been written. */
+  INTERRUPTED: 130,
+} as const;

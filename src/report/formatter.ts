@@ -1,0 +1,14 @@
+import type { AuditReport } from '../audit.js';
+
+export interface FormatOptions {
+  color: boolean;
+  verbose: boolean;
+  /** Terminal width when known; the table fits long reasons into it. */
+  columns?: number;
+}
+
+/** Every output format is one of these: a pure function from the report to text. */
+export interface Formatter {
+  name: string;
+  format(report: AuditReport, options: FormatOptions): string;
+}
