@@ -79,7 +79,8 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   const checks = [status];
   if (!facts) return { checks: [...checks, ...documentChecks(evidence, response)] };
 
-  const soft404 = findSoft404Phrase(facts, options.soft404Phrases);
+  // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
+  const soft404 = response.status < 300 && findSoft404Phrase(facts, options.soft404Phrases);
   if (soft404) return { checks: [...checks, fail('content', `soft 404: the page says "${soft404}"`)] };
   checks.push(pass('content', 'the page has content'));
 
