@@ -69,7 +69,8 @@ class CriteriaReader {
     const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     for (const error of doc.errors) {
       const [start] = error.linePos ?? [{ line: 1, col: 1 }];
-      this.report(start!, `YAML syntax error: ${error.message.split('\n')[0]}`, 'fix the YAML syntax at this point');
+      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      this.report(start!, `YAML syntax error: ${message}`, 'fix the YAML syntax at this point');
     }
     if (doc.errors.length > 0) return undefined;
     const root = doc.contents;
