@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoSite, type DemoSite } from '../src/demo/site.js';
+import { criteriaYaml, NOW, NOW_ARG } from './helpers.js';
+
+// Runs the compiled bin exactly as `npx audit` does; `npm test` builds first.
+const BIN = fileURLToPath(new URL('../bin/audit.js', import.meta.url));
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function runBin(args: string[], { onStart }: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+let site: DemoSite;
+let dir: string;
+beforeAll(async () => {
+  site = await startDemoSite({ now: NOW, slowMs: 10_000 });
+  dir = await mkdtemp(join(tmpdir(), 'audit-e2e-'));
+});
+afterAll(() => site.close());
+
+describe('the built bin', () => {
+  it('runs the demo: table on stdout, exit 0', async () => {
+    const run = await runBin(['demo']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^演示站点自评表\(demo\)\nID +Indicator +Weight +Score +Verdict +Evidence +First problem/);
+    expect(run.stdout).toMatch(/Score: \d+(\.\d+)? \/ 100/);
+  });
+
+  it('validates the real criteria.yaml', async () => {
+    const run = await runBin(['validate']);
+    expect(run.code).toBe(0);
+  });
+
+  it('writes JSON a pipe can read in full, and exits 1 on failures', async () => {
+    const path = join(dir, 'json.yaml');
+    await writeFile(path, criteriaYaml([`- url: ${site.origin}/gone`, `- url: ${site.origin}/list/fresh`]));
+    const run = await runBin([path, '--format', 'json', '--now', NOW_ARG]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).score).toBe(1);
+  });
+
+  it('prints no stack trace for a broken file, exit 2', async () => {
+    const path = join(dir, 'broken.yaml');
+    await writeFile(path, 'version: 1\nindicators: [\n');
+    const run = await runBin([path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\.yaml:\d+:\d+: YAML syntax error/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('on Ctrl-C, still prints the report with what it had, marked incomplete, exit 130', async () => {
+    const path = join(dir, 'slow.yaml');
+    await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh`, `- url: ${site.origin}/slow`], { settings: 'timeout: 30s' }));
+    const run = await runBin([path, '--format', 'json', '--now', NOW_ARG], {
+      onStart: (child) => {
+        // Interrupt once the fast page is in, while /slow is still pending.
+        const poll = setInterval(() => {
+          if (site.requests.some((r) => r.path === '/slow')) {
+            clearInterval(poll);
+            setTimeout(() => child.kill('SIGINT'), 200);
+          }
+        }, 20);
+      },
+    });
+    expect(run.code).toBe(130);
+    const report = JSON.parse(run.stdout);
+    expect(report.complete).toBe(false);
+    const [fresh, slow] = report.indicators[0].indicators.map((i: { evidence: { status: string; checks: { message: string }[] }[] }) => i.evidence[0]);
+    expect(fresh.status).toBe('pass');
+    expect(slow.status).toBe('unverified');
+    expect(slow.checks[0].message).toMatch(/interrupted/);
+  });
+});

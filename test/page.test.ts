@@ -1,0 +1,95 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { findDates, newestPast } from '../src/check/dates.js';
+import { checkKeywords } from '../src/check/keywords.js';
+import { analyzeHtml } from '../src/check/page.js';
+import { decodeBody } from '../src/fetch/decode.js';
+
+const rule = (all: string[], any: string[] = [], none: string[] = []) => ({ all, any, none });
+
+describe('visible text', () => {
+  it('joins a keyword split across inline tags', () => {
+    const { text } = analyzeHtml('<p>部门<b>预</b>算<span>公</span>开</p>');
+    expect(checkKeywords(rule(['预算公开']), text).status).toBe('pass');
+  });
+
+  it('keeps block elements apart, so cells do not run together', () => {
+    const { text } = analyzeHtml('<table><tr><td>2021-12-20</td><td>2021</td></tr></table><div>a</div><div>b</div>');
+    expect(findDates(text)).toEqual(['2021-12-20']);
+    expect(text).toContain('a\nb');
+  });
+
+  it('drops scripts, styles, comments, templates and noscript', () => {
+    const { text } = analyzeHtml(
+      '<script>var a="脚本"</script><style>.x{}</style><!-- 注释 --><template>模板</template><noscript>无脚本</noscript><p>正文</p>',
+    );
+    expect(text).toBe('正文');
+  });
+
+  it('normalises nbsp, ideographic and zero-width spaces', () => {
+    const { text } = analyzeHtml('<p>政务&nbsp;&nbsp;公开\u3000\u3000专栏\u200b栏目</p>');
+    expect(text).toBe('政务 公开 专栏 栏目');
+    expect(checkKeywords(rule(['政务公开专栏']), text).status).toBe('pass');
+  });
+
+  it('reads meta tags by name, property and http-equiv', () => {
+    const page = analyzeHtml('<head><meta name="PubDate" content="2021-12-20 17:19"><meta property="article:modified_time" content="2022-01-02T00:00:00+08:00"></head>');
+    expect(page.meta.get('pubdate')).toEqual(['2021-12-20 17:19']);
+    expect(page.meta.get('article:modified_time')).toEqual(['2022-01-02T00:00:00+08:00']);
+  });
+});
+
+describe('dates', () => {
+  it('finds every format government pages use', () => {
+    expect(findDates('2021-12-20 17:19 | 2021/12/1 | 2021.02.03 | 2020年08月02日 | [2019-5-6] | 2018 年 1 月 9 日')).toEqual([
+      '2021-12-20', '2021-12-01', '2021-02-03', '2020-08-02', '2019-05-06', '2018-01-09',
+    ]);
+  });
+
+  it('rejects impossible dates and digits that only look like dates', () => {
+    expect(findDates('2021-02-30 2021-13-01 12021-01-01 34040202000001 2021-01-011')).toEqual([]);
+  });
+
+  it('takes the newest date that is not in the future', () => {
+    expect(newestPast(['2020-01-01', '2035-12-31', '2021-06-01'], '2021-12-20')).toBe('2021-06-01');
+    expect(newestPast(['2035-12-31'], '2021-12-20')).toBeUndefined();
+  });
+});
+
+describe('keywords', () => {
+  it('any, all and none combine, and regexes are allowed', () => {
+    expect(checkKeywords(rule([], ['预算', '决算']), '部门决算').status).toBe('pass');
+    expect(checkKeywords(rule(['预算'], [], ['已删除']), '预算 已删除').status).toBe('fail');
+    expect(checkKeywords(rule(['/20\\d{2}年度报告/']), '2021年度报告').status).toBe('pass');
+  });
+
+  it('is unverified rather than failed when the text is known to be incomplete', () => {
+    const result = checkKeywords(rule(['预算']), '正在加载', 'its list is loaded by script');
+    expect(result.status).toBe('unverified');
+    expect(result.message).toBe('missing "预算" in the page\'s HTML, but its list is loaded by script');
+  });
+});
+
+describe('charset decoding', () => {
+  const page = (charsetMeta: string, body: string) => `<html><head>${charsetMeta}</head><body>${body}</body></html>`;
+
+  it('decodes gb2312 labels as GB18030, so four-byte characters survive', () => {
+    const bytes = iconv.encode(page('', '栏目联系人：张㛃'), 'gb18030');
+    expect(decodeBody(bytes, 'text/html; charset=gb2312').text).toContain('张㛃');
+  });
+
+  it('uses the meta charset when the header has none', () => {
+    const bytes = iconv.encode(page('<meta charset="gbk">', '政务公开'), 'gbk');
+    expect(decodeBody(bytes, 'text/html').text).toContain('政务公开');
+  });
+
+  it('decodes Big5', () => {
+    const bytes = iconv.encode(page('', '政府資訊公開'), 'big5');
+    expect(decodeBody(bytes, 'text/html; charset=big5').text).toContain('政府資訊公開');
+  });
+
+  it('guesses GB18030 for undeclared bytes that are not UTF-8, and UTF-8 otherwise', () => {
+    expect(decodeBody(iconv.encode(page('', '预算公开'), 'gb18030'), 'text/html').text).toContain('预算公开');
+    expect(decodeBody(Buffer.from(page('', '预算公开')), 'text/html').text).toContain('预算公开');
+  });
+});
