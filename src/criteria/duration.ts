@@ -7,7 +7,8 @@ export const MAX_AGE_PRESETS: Record<string, string> = {
   statutory: '365d',
 };
 
-const UNIT_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|mo|y)$/i;
+// Case matters: "6M" could mean months or minutes, so only the lower-case units are accepted.
+const UNIT_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|mo|y)$/;
 const ISO_PATTERN =
   /^P(?!$)(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?!$)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
@@ -31,7 +32,7 @@ export function parseDuration(input: string | number, { presets = false } = {}):
   if (unit) {
     const amount = Number(unit[1]);
     const d = empty(text);
-    switch (unit[2]!.toLowerCase()) {
+    switch (unit[2]) {
       case 'ms': d.ms = amount; break;
       case 's': d.ms = amount * SECOND; break;
       case 'm': d.ms = amount * MINUTE; break;
@@ -62,9 +63,18 @@ export function durationToMs(d: Duration): number {
 
 /** The earliest instant that is still within `d` of `now`, stepping back along the calendar. */
 export function subtractDuration(now: Date, d: Duration): Date {
-  const t = new Date(now.getTime());
-  t.setUTCFullYear(t.getUTCFullYear() - Math.trunc(d.years));
-  t.setUTCMonth(t.getUTCMonth() - Math.trunc(d.months));
+  const t = subtractMonths(now, Math.trunc(d.years) * 12 + Math.trunc(d.months));
   const fractional = (d.years % 1) * 365 * DAY + (d.months % 1) * 30 * DAY;
   return new Date(t.getTime() - d.days * DAY - d.ms - fractional);
+}
+
+/** Steps back whole months, stopping at the month's last day: 08-31 minus 6mo is 02-28, not 03-03. */
+function subtractMonths(date: Date, months: number): Date {
+  const t = new Date(date.getTime());
+  const day = t.getUTCDate();
+  t.setUTCDate(1);
+  t.setUTCMonth(t.getUTCMonth() - months);
+  const lastDay = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
+  t.setUTCDate(Math.min(day, lastDay));
+  return t;
 }

@@ -67,10 +67,14 @@ class CriteriaReader {
 
   read(): Criteria | undefined {
     const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    const reported = new Set<string>();
     for (const error of doc.errors) {
-      const [start] = error.linePos ?? [{ line: 1, col: 1 }];
       const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      this.report(start!, `YAML syntax error: ${message}`, 'fix the YAML syntax at this point');
+      const pos = this.lines.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
+      // One bad indent makes yaml raise several errors at the same spot; one is enough.
+      if (reported.has(`${pos.line}:${pos.col}`)) continue;
+      reported.add(`${pos.line}:${pos.col}`);
+      this.report(pos, `YAML syntax error: ${message}`, 'fix the YAML syntax at this point');
     }
     if (doc.errors.length > 0) return undefined;
     const root = doc.contents;
@@ -154,7 +158,7 @@ class CriteriaReader {
     }
     if (value < min || (integer && !Number.isInteger(value))) {
       const kind = integer ? 'a whole number' : 'a number';
-      this.report(this.at(node), `${key} must be ${kind} of at least ${min}, not ${value}`, `use ${key}: ${Math.max(min, 1)} or more`);
+      this.report(this.at(node), `${key} must be ${kind} of at least ${min}, not ${value}`, `use ${key}: ${min} or more`);
       return undefined;
     }
     return value;
@@ -188,7 +192,11 @@ class CriteriaReader {
     settings.maxRedirects = this.optionalNumber(node, 'max_redirects', { integer: true, min: 0 }) ?? settings.maxRedirects;
     settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
     const timeout = this.readDuration(node, 'timeout', false);
-    if (timeout) settings.timeoutMs = timeout;
+    if (timeout === 0) {
+      this.report(this.valueAt(node, 'timeout'), 'timeout must be longer than 0', 'use a duration such as 20s');
+    } else if (timeout !== undefined) {
+      settings.timeoutMs = timeout;
+    }
     settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
     return settings;
   }
@@ -277,18 +285,22 @@ class CriteriaReader {
       this.report(this.at(node), `keywords must be a list or {all, any, none}, not ${describe(node)}`, 'write keywords: [预算, 决算]');
       return undefined;
     }
-    this.checkRegexes(node, [...rule.all, ...rule.any, ...rule.none]);
+    this.checkRegexes(node);
     return rule;
   }
 
-  private checkRegexes(node: Node, words: string[]): void {
-    for (const word of words) {
+  /** Each keyword entry is checked where it stands, so the message points at the bad pattern. */
+  private checkRegexes(node: Node): void {
+    const lists = isMap(node) ? node.items.map((pair) => pair.value as Node) : [node];
+    const entries = lists.flatMap((list) => (isSeq(list) ? (list.items as Node[]) : [list]));
+    for (const entry of entries) {
+      const word = isScalar(entry) && typeof entry.value === 'string' ? entry.value : '';
       const match = /^\/(.*)\/([a-z]*)$/s.exec(word);
       if (!match) continue;
       try {
         new RegExp(match[1]!, match[2]);
       } catch (error) {
-        this.report(this.at(node), `keyword ${word} is not a valid regular expression: ${(error as Error).message}`,
+        this.report(this.at(entry), `keyword ${word} is not a valid regular expression: ${(error as Error).message}`,
           'fix the pattern, or drop the slashes to match it as plain text');
       }
     }
@@ -316,7 +328,7 @@ class CriteriaReader {
       return undefined;
     }
     this.checkKeys(node, INDICATOR_KEYS, 'in an indicator');
-    const id = this.optionalString(node, 'id') ?? (parentId ? `${parentId}.${index + 1}` : String(index + 1));
+    const id = this.readId(node) ?? (parentId ? `${parentId}.${index + 1}` : String(index + 1));
     this.claimId(id, node);
     const title = this.optionalString(node, 'title') ?? id;
     const weight = this.readWeight(node, id);
@@ -332,11 +344,18 @@ class CriteriaReader {
     }
     if (node.has('indicators')) {
       indicator.children = this.readIndicatorList(node, 'indicators', id, checks) ?? [];
-      this.warnOnWeightSum(indicator, node);
+      if (node.has('weight')) this.warnOnWeightSum(indicator, node);
     } else {
       indicator.evidence = this.readEvidenceList(node, id, checks);
     }
     return indicator;
+  }
+
+  /** Ids as written: an unquoted `id: 1.10` is a number to YAML, but "1.10" to the user. */
+  private readId(node: YAMLMap): string | undefined {
+    const value = node.get('id', true) as Node | undefined;
+    if (isScalar(value) && typeof value.value === 'number' && value.source) return value.source;
+    return this.optionalString(node, 'id');
   }
 
   private claimId(id: string, node: YAMLMap): void {
@@ -427,6 +446,21 @@ class CriteriaReader {
     }
     return value;
   }
+}
+
+/**
+ * yaml places an unclosed quote's error at the end of the file; point at the opening quote
+ * instead, which is where the user has to look.
+ */
+function syntaxErrorOffset(text: string, offset: number, message: string): number {
+  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+  if (!quote) return offset;
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    const before = text.slice(text.lastIndexOf('\n', i - 1) + 1, i).trimEnd();
+    if (before === '' || /[:\-\[{,]$/.test(before)) return i;
+  }
+  return offset;
 }
 
 function parseStatusRange(value: unknown): StatusRange | undefined {
