@@ -3,7 +3,7 @@ import { evaluateEvidence, preparePage, type Page } from './check/evaluate.js';
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
-import { fetchUrl, type FetchResult } from './fetch/fetcher.js';
+import { fetchUrl, type FetchFailure, type RetryCandidate } from './fetch/fetcher.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import { planRequests, requestKey } from './plan/plan.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
@@ -28,10 +28,6 @@ export interface AuditReport {
   totals: Totals;
 }
 
-interface Fetched {
-  fetch: FetchResult;
-  page?: Page;
-}
 
 /** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
@@ -45,24 +41,23 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     settings: criteria.settings,
     ...(options.signal ? { signal: options.signal } : {}),
     // Retrying a bot wall only annoys it.
-    shouldRetry: (r: { status: number; headers: Record<string, string>; body: Buffer }) =>
-      !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
+    shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
   };
 
   let done = 0;
-  const fetched = new Map<string, Promise<Fetched>>();
+  const retrieved = new Map<string, Promise<FetchFailure | Page>>();
   for (const url of plan.urls) {
-    fetched.set(url, fetchUrl(url, fetchContext).then((fetch) => {
+    retrieved.set(url, fetchUrl(url, fetchContext).then((fetched) => {
       options.onProgress?.(++done, plan.urls.length);
-      return { fetch, ...(fetch.ok ? { page: preparePage(fetch, now) } : {}) };
+      return fetched.ok ? preparePage(fetched, now) : fetched;
     }));
   }
 
   const results = new Map<Evidence, EvidenceResult>();
   const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
   for (const evidence of plan.evidence) {
-    const { fetch, page } = await fetched.get(requestKey(evidence.url))!;
-    results.set(evidence, evaluateEvidence(evidence, fetch, page, evaluateOptions));
+    const outcome = await retrieved.get(requestKey(evidence.url))!;
+    results.set(evidence, evaluateEvidence(evidence, outcome, evaluateOptions));
   }
 
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));

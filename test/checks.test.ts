@@ -170,6 +170,15 @@ describe('soft 404 and bot walls', () => {
     expect(reason(e)).toMatch(/^content: soft 404: the page says "/);
   });
 
+  it('extends the phrase list with settings.soft_404_phrases', async () => {
+    const plain = await audit('- url: $SITE/list/stale');
+    expect(plain.status).toBe('pass');
+    // The stale list's own heading, declared a "missing page" phrase for this run.
+    const custom = await audit('- url: $SITE/list/stale', { settings: 'soft_404_phrases: [发展规划]' });
+    expect(custom.status).toBe('fail');
+    expect(reason(custom)).toBe('content: soft 404: the page says "发展规划"');
+  });
+
   it.each([
     ['/botwall/rs', /瑞数/],
     ['/botwall/jsl', /加速乐/],

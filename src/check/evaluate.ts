@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import type { Evidence } from '../criteria/types.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
-import type { FetchedResponse, FetchResult } from '../fetch/fetcher.js';
+import type { FetchedResponse, FetchFailure } from '../fetch/fetcher.js';
 import { chinaDay, findDates, newestPast, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
@@ -37,8 +37,10 @@ export function preparePage(response: FetchedResponse, now: Date): Page {
   return { response, html, facts, ...(scriptFilled ? { scriptLoader: loader } : {}) };
 }
 
-export function evaluateEvidence(evidence: Evidence, fetched: FetchResult, page: Page | undefined, options: EvaluateOptions): EvidenceResult {
-  const { checks, dated } = fetched.ok && page ? judgePage(evidence, page, options) : { checks: [fetchProblem(fetched)], dated: undefined };
+/** Judges one evidence from its URL's shared outcome: a failed fetch, or a page to check. */
+export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Page, options: EvaluateOptions): EvidenceResult {
+  const fetched = 'response' in outcome ? outcome.response : outcome;
+  const { checks, dated } = 'response' in outcome ? judgePage(evidence, outcome, options) : { checks: [fetchProblem(outcome)], dated: undefined };
   const result: EvidenceResult = {
     evidence,
     verdict: combineVerdicts(checks.map((c) => c.status)),
@@ -56,9 +58,9 @@ export function evaluateEvidence(evidence: Evidence, fetched: FetchResult, page:
   return result;
 }
 
-function fetchProblem(fetched: FetchResult): CheckResult {
-  if (fetched.ok) return fail('fetch', 'the response could not be read');
-  return isLocalProblem(fetched.error.code) ? unverified('fetch', fetched.error.message) : fail('fetch', fetched.error.message);
+function fetchProblem(failure: FetchFailure): CheckResult {
+  const { code, message } = failure.error;
+  return isLocalProblem(code) ? unverified('fetch', message) : fail('fetch', message);
 }
 
 interface Judgement {

@@ -20,10 +20,3 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Thrown only across the load boundary, so that callers get every problem at once. */
-export class CriteriaError extends Error {
-  readonly code = 'E_CRITERIA';
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-  }
-}

@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { durationToMs, parseDuration } from './duration.js';
-import { CriteriaError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings } from './settings.js';
 import type {
   CheckOptions, Criteria, Evidence, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
@@ -40,13 +40,6 @@ export async function loadCriteriaFile(path: string, displayPath = path): Promis
     };
   }
   return parseCriteria(text, displayPath);
-}
-
-/** Like loadCriteriaFile, but throws CriteriaError when the file has errors. */
-export async function loadCriteriaOrThrow(path: string): Promise<{ criteria: Criteria; warnings: Diagnostic[] }> {
-  const { criteria, diagnostics } = await loadCriteriaFile(path);
-  if (!criteria || hasErrors(diagnostics)) throw new CriteriaError(diagnostics);
-  return { criteria, warnings: diagnostics };
 }
 
 export function parseCriteria(text: string, file: string): LoadResult {

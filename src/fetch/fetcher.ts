@@ -36,14 +36,16 @@ export interface FetchFailure extends FetchBase {
 
 export type FetchResult = FetchedResponse | FetchFailure;
 
+export type RetryCandidate = Pick<FetchedResponse, 'status' | 'headers' | 'body'>;
+
 export interface FetchContext {
   dispatcher: Dispatcher;
   scheduler: HostScheduler;
   settings: Settings;
   /** Aborts everything in flight (SIGINT); whatever was gathered is still reported. */
   signal?: AbortSignal;
-  /** Decides whether a response deserves another try; bot walls, for one, never do. */
-  shouldRetry?: (response: FetchedResponse) => boolean;
+  /** Vetoes a retry of a 429/5xx answer; bot walls, for one, never deserve another try. */
+  shouldRetry?: (response: RetryCandidate) => boolean;
   random?: () => number;
 }
 
@@ -97,18 +99,16 @@ async function fetchWithRetries(url: string, ctx: FetchContext): Promise<{ resul
   for (;;) {
     attempt++;
     const result = await ctx.scheduler.run(host, () => fetchOnce(url, ctx), ctx.signal);
-    const again = attempt <= ctx.settings.retries && !ctx.signal?.aborted && wantsRetry(result, url, ctx);
+    const again = attempt <= ctx.settings.retries && !ctx.signal?.aborted && wantsRetry(result, ctx);
     if (!again) return { result, attempts: attempt };
     await sleep(backoffMs(attempt, result, ctx.random ?? Math.random), ctx.signal);
   }
 }
 
-function wantsRetry(result: Attempt, url: string, ctx: FetchContext): boolean {
+function wantsRetry(result: Attempt, ctx: FetchContext): boolean {
   if (!result.ok) return isRetryable(result.error.code);
   const retryableStatus = result.status === 429 || (result.status >= 500 && result.status !== 501);
-  if (!retryableStatus) return false;
-  const response = { ...result, url, finalUrl: url, redirects: [], attempts: 0, durationMs: 0 };
-  return ctx.shouldRetry ? ctx.shouldRetry(response) : true;
+  return retryableStatus && (ctx.shouldRetry?.(result) ?? true);
 }
 
 /** Exponential backoff with jitter, unless the server said when to come back (capped). */
