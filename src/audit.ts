@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { evaluateEvidence, preparePage, type Page } from './check/evaluate.js';
+import { evaluateEvidence, preparePage } from './check/evaluate.js';
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
-import { fetchUrl, type FetchFailure, type RetryCandidate } from './fetch/fetcher.js';
+import { fetchUrl, type RetryCandidate } from './fetch/fetcher.js';
 import { HostScheduler } from './fetch/scheduler.js';
-import { planRequests, requestKey } from './plan/plan.js';
+import { planRequests } from './plan/plan.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
 
 export interface AuditOptions {
@@ -44,21 +44,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
   };
 
+  // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   let done = 0;
-  const retrieved = new Map<string, Promise<FetchFailure | Page>>();
-  for (const url of plan.urls) {
-    retrieved.set(url, fetchUrl(url, fetchContext).then((fetched) => {
-      options.onProgress?.(++done, plan.urls.length);
-      return fetched.ok ? preparePage(fetched, now) : fetched;
-    }));
-  }
-
   const results = new Map<Evidence, EvidenceResult>();
   const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
-  for (const evidence of plan.evidence) {
-    const outcome = await retrieved.get(requestKey(evidence.url))!;
-    results.set(evidence, evaluateEvidence(evidence, outcome, evaluateOptions));
-  }
+  await Promise.all([...plan.requests].map(async ([url, citing]) => {
+    const fetched = await fetchUrl(url, fetchContext);
+    const outcome = fetched.ok ? preparePage(fetched, now) : fetched;
+    for (const evidence of citing) results.set(evidence, evaluateEvidence(evidence, outcome, evaluateOptions));
+    options.onProgress?.(++done, plan.requests.size);
+  }));
 
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
   return {

@@ -299,3 +299,15 @@ describe('keywords', () => {
     expect(ok.status).toBe('pass');
   });
 });
+
+describe('requests', () => {
+  it('fetches a URL cited twice only once, and judges each citation by its own checks', async () => {
+    const url = `${site.origin}/list/fresh?dedupe`;
+    const file = join(dir, 'dedupe.yaml');
+    await writeFile(file, criteriaYaml([`- url: ${url}\n  keywords: [预算]`, `- url: ${url}\n  keywords: [不存在的词]`]));
+    const run = await runCli([file, '--format', 'json', '--now', NOW_ARG]);
+    const statuses = JSON.parse(run.stdout).indicators[0].indicators.map((i: { evidence: EvidenceJson[] }) => i.evidence[0]!.status);
+    expect(statuses).toEqual(['pass', 'fail']);
+    expect(site.requests.filter((r) => r.path === '/list/fresh?dedupe')).toHaveLength(1);
+  });
+});

@@ -39,7 +39,7 @@ export function preparePage(response: FetchedResponse, now: Date): Page {
 
 /** Judges one evidence from its URL's shared outcome: a failed fetch, or a page to check. */
 export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Page, options: EvaluateOptions): EvidenceResult {
-  const fetched = 'response' in outcome ? outcome.response : outcome;
+  const fetched = 'response' in outcome ? withoutBody(outcome.response) : outcome;
   const { checks, dated } = 'response' in outcome ? judgePage(evidence, outcome, options) : { checks: [fetchProblem(outcome)], dated: undefined };
   const result: EvidenceResult = {
     evidence,
@@ -56,6 +56,10 @@ export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Pag
     result.dateSource = dated.source;
   }
   return result;
+}
+
+function withoutBody({ body: _body, ...rest }: FetchedResponse): Omit<FetchedResponse, 'body'> {
+  return rest;
 }
 
 function fetchProblem(failure: FetchFailure): CheckResult {

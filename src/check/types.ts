@@ -1,5 +1,5 @@
 import type { Evidence } from '../criteria/types.js';
-import type { FetchResult } from '../fetch/fetcher.js';
+import type { FetchFailure, FetchedResponse } from '../fetch/fetcher.js';
 
 export type Verdict = 'pass' | 'fail' | 'unverified';
 
@@ -22,7 +22,8 @@ export interface EvidenceResult {
   dateSource?: string;
   checks: CheckResult[];
   durationMs: number;
-  fetch: FetchResult;
+  /** The fetch as reported; the body is dropped once the page has been judged. */
+  fetch: FetchFailure | Omit<FetchedResponse, 'body'>;
 }
 
 export const pass = (name: CheckName, message: string): CheckResult => ({ name, status: 'pass', message });

@@ -20,7 +20,7 @@ export async function validateCommand(criteriaPath: string | undefined, io: Io):
   const warnings = diagnostics.length;
   io.stdout.write(
     `${path}: OK — ${criteria.indicators.length} top-level indicators, ${plan.evidence.length} evidence links ` +
-    `(${plan.urls.length} distinct URLs)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
+    `(${plan.requests.size} distinct URLs)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
   );
   return EXIT.OK;
 }

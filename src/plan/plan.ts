@@ -2,14 +2,18 @@ import type { Criteria, Evidence, Indicator } from '../criteria/types.js';
 
 export interface Plan {
   evidence: Evidence[];
-  /** Each distinct URL once, in first-cited order: its one fetch serves every evidence citing it. */
-  urls: string[];
+  /** Each distinct URL once, in first-cited order, with every evidence citing it: one fetch serves them all. */
+  requests: Map<string, Evidence[]>;
 }
 
 export function planRequests(criteria: Criteria): Plan {
   const evidence = criteria.indicators.flatMap(collectEvidence);
-  const urls = [...new Set(evidence.map((e) => requestKey(e.url)))];
-  return { evidence, urls };
+  const requests = new Map<string, Evidence[]>();
+  for (const e of evidence) {
+    const key = requestKey(e.url);
+    requests.set(key, [...(requests.get(key) ?? []), e]);
+  }
+  return { evidence, requests };
 }
 
 /** The URL as fetched: WHATWG-normalised, so trivially different spellings share one request. */
