@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli.js';
 
+// `audit | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 // First Ctrl-C: stop fetching and print what was gathered. Second: leave at once.
 const controller = new AbortController();
 process.on('SIGINT', () => {

@@ -1,9 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { evaluateEvidence, preparePage } from './check/evaluate.js';
+import { evaluateEvidence, internalFailure, preparePage, type EvaluateOptions } from './check/evaluate.js';
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
-import { fetchUrl, type RetryCandidate } from './fetch/fetcher.js';
+import { fetchUrl, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import { planRequests } from './plan/plan.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
@@ -32,14 +33,16 @@ export interface AuditReport {
 /** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const startedAt = new Date();
-  const { criteria, now } = options;
+  const { criteria, now, signal } = options;
+  // Every waiting request listens on the run's abort signal; hundreds at once is expected, not a leak.
+  if (signal) setMaxListeners(0, signal);
   const plan = planRequests(criteria);
   const scheduler = new HostScheduler(criteria.settings);
   const fetchContext = {
     dispatcher: options.dispatcher,
     scheduler,
     settings: criteria.settings,
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(signal ? { signal } : {}),
     // Retrying a bot wall only annoys it.
     shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
   };
@@ -50,8 +53,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
   await Promise.all([...plan.requests].map(async ([url, citing]) => {
     const fetched = await fetchUrl(url, fetchContext);
-    const outcome = fetched.ok ? preparePage(fetched, now) : fetched;
-    for (const evidence of citing) results.set(evidence, evaluateEvidence(evidence, outcome, evaluateOptions));
+    for (const evidence of citing) results.set(evidence, judgeSafely(evidence, fetched, evaluateOptions));
     options.onProgress?.(++done, plan.requests.size);
   }));
 
@@ -62,8 +64,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     now,
     startedAt,
     finishedAt: new Date(),
-    complete: !options.signal?.aborted,
+    complete: !signal?.aborted,
     indicators,
     totals: totals(indicators),
   };
+}
+
+/**
+ * One odd page must never cost the report for the other links: anything that throws while judging
+ * it leaves that evidence unverified, with the error as the reason.
+ */
+function judgeSafely(evidence: Evidence, fetched: FetchResult, options: EvaluateOptions): EvidenceResult {
+  try {
+    return evaluateEvidence(evidence, fetched.ok ? preparePage(fetched, options.now) : fetched, options);
+  } catch (error) {
+    return internalFailure(evidence, fetched, error);
+  }
 }

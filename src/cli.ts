@@ -12,6 +12,7 @@ Exit codes:
   0    every indicator passed (or, with --fail-under, the score reached it)
   1    the audit fell short: a failed indicator, or a score under --fail-under
   2    usage or criteria-file error; nothing was fetched
+  3    internal error (a bug in audit; run again with --debug and report it)
   130  interrupted (Ctrl-C); the partial report was still printed
 `;
 
@@ -33,7 +34,6 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   const program = new Command('audit')
     .description('Check the evidence links cited in a weighted assessment table (政务公开自评表).')
     .version(TOOL.version, '-V, --version')
-    .option('--debug', 'show stack traces for unexpected errors')
     .argument('[criteria]', 'criteria file', 'criteria.yaml')
     .addHelpText('after', EXIT_HELP)
     .enablePositionalOptions()
@@ -57,7 +57,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       .description('serve a bundled sample site on 127.0.0.1 and audit it (offline)'),
   ).action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
 
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  for (const command of [program, ...program.commands]) {
+    command.option('--debug', 'show stack traces for unexpected errors').exitOverride().configureOutput(program.configureOutput());
+  }
   return program;
 }
 
@@ -86,5 +88,5 @@ function reportError(error: unknown, io: Io, debug: boolean): number {
   const err = error as Error;
   io.stderr.write(`audit: unexpected error: ${err?.message ?? String(error)}\n`);
   io.stderr.write(debug ? `${err?.stack ?? ''}\n` : 'Run again with --debug for details, and report it if it persists.\n');
-  return EXIT.USAGE;
+  return EXIT.INTERNAL;
 }

@@ -292,11 +292,14 @@ describe('keywords', () => {
     expect(reason(none)).toMatch(/selector "#nowhere" matched nothing/);
   });
 
-  it('supports regular expressions', async () => {
-    const e = await audit('- url: $SITE/keywords\n  keywords: ["/财.公开/"]');
-    expect(e.status).toBe('fail');
-    const ok = await audit('- url: $SITE/keywords\n  keywords: ["/财政\\\\s公开/"]');
-    expect(ok.status).toBe('pass');
+  it('supports regular expressions, which also ignore spaces between characters', async () => {
+    // The page reads "正文 财政 公开".
+    const spaced = await audit('- url: $SITE/keywords\n  keywords: ["/财政公开/"]');
+    expect(spaced.status).toBe('pass');
+    const literal = await audit("- url: $SITE/keywords\n  keywords: ['/财政\\s公开/']");
+    expect(literal.status).toBe('pass');
+    const wrong = await audit('- url: $SITE/keywords\n  keywords: ["/公开财政/"]');
+    expect(wrong.status).toBe('fail');
   });
 });
 

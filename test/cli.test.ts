@@ -98,8 +98,10 @@ describe('exit codes', () => {
   });
 
   it('exits 2 on usage errors, with a message and no stack trace', async () => {
-    for (const args of [['--format', 'xml'], ['--now', 'yesterday'], ['--concurrency', '0'], ['--bogus'], ['missing.yaml']]) {
-      const run = await runCli(args);
+    // A loopback criteria file, so that even a regression here never reaches for the real sites.
+    const path = await file('usage.yaml', MIXED);
+    for (const args of [['--format', 'xml'], ['--now', 'yesterday'], ['--concurrency', '0'], ['--timeout', '60d'], ['--bogus'], ['missing.yaml']]) {
+      const run = await runCli(args[0] === 'missing.yaml' ? args : [path, ...args]);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr, args.join(' ')).toMatch(/\S/);
       expect(run.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
@@ -155,8 +157,8 @@ describe('table', () => {
 
   it('--verbose adds a row per evidence with URL, status, date and reason', async () => {
     const run = await runCli([await file('verbose.yaml', MIXED), '--verbose', '--now', NOW_ARG]);
-    expect(run.stdout).toMatch(new RegExp(`↳ 预决算专题 +PASS +${site.origin}/list/fresh · HTTP 200 · 2026-03-12 \\(page text\\)`));
-    expect(run.stdout).toMatch(/↳ 已删除 +FAIL +.*\/gone · HTTP 404 · HTTP 404 Not Found/);
+    expect(run.stdout).toMatch(new RegExp(`↳ 预决算专题 +PASS +HTTP 200 · 2026-03-12 \\(page text\\) · ${site.origin}/list/fresh`));
+    expect(run.stdout).toMatch(/↳ 已删除 +FAIL +HTTP 404 Not Found, expected 200-299 · HTTP 404 · .*\/gone/);
   });
 
   it('uses colour only when asked for by a TTY, and never with NO_COLOR', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findDates, newestPast } from '../src/check/dates.js';
 import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
+import { detectBotWall, findScriptLoader, findSoft404Phrase } from '../src/check/signatures.js';
 import { decodeBody } from '../src/fetch/decode.js';
 
 const rule = (all: string[], any: string[] = [], none: string[] = []) => ({ all, any, none });
@@ -75,21 +76,58 @@ describe('charset decoding', () => {
 
   it('decodes gb2312 labels as GB18030, so four-byte characters survive', () => {
     const bytes = iconv.encode(page('', '栏目联系人：张㛃'), 'gb18030');
-    expect(decodeBody(bytes, 'text/html; charset=gb2312').text).toContain('张㛃');
+    expect(decodeBody(bytes, 'text/html; charset=gb2312')).toContain('张㛃');
   });
 
   it('uses the meta charset when the header has none', () => {
     const bytes = iconv.encode(page('<meta charset="gbk">', '政务公开'), 'gbk');
-    expect(decodeBody(bytes, 'text/html').text).toContain('政务公开');
+    expect(decodeBody(bytes, 'text/html')).toContain('政务公开');
+  });
+
+  it('reads a page with a charset label iconv does not know instead of crashing', () => {
+    expect(decodeBody(Buffer.from(page('', '预算公开')), 'text/html; charset=x-user-defined')).toContain('预算公开');
   });
 
   it('decodes Big5', () => {
     const bytes = iconv.encode(page('', '政府資訊公開'), 'big5');
-    expect(decodeBody(bytes, 'text/html; charset=big5').text).toContain('政府資訊公開');
+    expect(decodeBody(bytes, 'text/html; charset=big5')).toContain('政府資訊公開');
   });
 
   it('guesses GB18030 for undeclared bytes that are not UTF-8, and UTF-8 otherwise', () => {
-    expect(decodeBody(iconv.encode(page('', '预算公开'), 'gb18030'), 'text/html').text).toContain('预算公开');
-    expect(decodeBody(Buffer.from(page('', '预算公开')), 'text/html').text).toContain('预算公开');
+    expect(decodeBody(iconv.encode(page('', '预算公开'), 'gb18030'), 'text/html')).toContain('预算公开');
+    expect(decodeBody(Buffer.from(page('', '预算公开')), 'text/html')).toContain('预算公开');
+  });
+});
+
+describe('signatures that must not fire on ordinary pages', () => {
+  const article = (title: string, body: string) =>
+    analyzeHtml(`<html><head><title>${title}</title></head><body><h1>${title}</h1><p>发布日期：2021-12-20</p>${body}</body></html>`);
+
+  it('a sentence about a project "正在建设中" is not a soft 404', () => {
+    const page = article('市重点项目建设进展', '<p>目前，新校区项目正在建设中，预计年底完工。</p>');
+    expect(findSoft404Phrase(page, [])).toBeUndefined();
+    const heading = article('新校区项目正在建设中', '<p>项目进展顺利。</p>');
+    expect(findSoft404Phrase(heading, [])).toBeUndefined();
+  });
+
+  it('a placeholder line on its own is a soft 404', () => {
+    expect(findSoft404Phrase(analyzeHtml('<div class="main"><p>该栏目正在建设中，敬请期待！</p></div>'), [])).toBe('栏目正在建设中');
+    expect(findSoft404Phrase(analyzeHtml('<title>404 Not Found</title><h1>404 Not Found</h1>'), [])).toBe('404 not found');
+    expect(findSoft404Phrase(analyzeHtml('<div>对不起，您访问的页面不存在或已被删除！</div>'), [])).toBe('您访问的页面不存在');
+  });
+
+  it('a mailbox form asking for a captcha code is not a bot wall; a bare challenge page is', () => {
+    const filler = '<p>' + '市长信箱受理群众来信，请如实填写信件内容。'.repeat(60) + '</p>';
+    const mailbox = article('市长信箱', `${filler}<form><label>请输入验证码</label><div>人机验证</div></form>`);
+    expect(detectBotWall(200, {}, '', mailbox)).toBeUndefined();
+    const notice = article('关于开展网络安全验证工作的通知', filler);
+    expect(detectBotWall(200, {}, '', notice)).toBeUndefined();
+    const wall = analyzeHtml('<title>安全验证</title><div>请拖动滑块完成安全验证</div>');
+    expect(detectBotWall(200, {}, '', wall)?.vendor).toBe('captcha');
+  });
+
+  it('"加载中" inside a sentence is not a loader', () => {
+    expect(findScriptLoader(article('通知', '<p>系统升级期间页面加载中可能较慢。</p>'))).toBeUndefined();
+    expect(findScriptLoader(analyzeHtml('<ul id="list"></ul><div class="loading">正在加载……</div>'))).toMatch(/正在加载/);
   });
 });

@@ -27,6 +27,15 @@ export function findDates(text: string): string[] {
   return found.sort((a, b) => a.index - b.index).map((f) => f.date);
 }
 
+/** A meta value with a time zone (article:modified_time) is converted to China's day first. */
+export function datesInMeta(value: string): string[] {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())) {
+    const ms = Date.parse(value.trim());
+    if (!Number.isNaN(ms)) return [chinaDay(new Date(ms))];
+  }
+  return findDates(value);
+}
+
 function toIsoDay(year: number, month: number, day: number): string | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const probe = new Date(Date.UTC(year, month - 1, day));

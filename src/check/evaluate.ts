@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import type { Evidence } from '../criteria/types.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
-import type { FetchedResponse, FetchFailure } from '../fetch/fetcher.js';
+import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetcher.js';
 import { chinaDay, findDates, newestPast, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
@@ -29,7 +29,7 @@ export interface EvaluateOptions {
 
 export function preparePage(response: FetchedResponse, now: Date): Page {
   if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
-  const { text: html } = decodeBody(response.body, response.headers['content-type']);
+  const html = decodeBody(response.body, response.headers['content-type']);
   const facts = analyzeHtml(html);
   const loader = findScriptLoader(facts);
   // A loader next to server-rendered dates means the content is there anyway.
@@ -56,6 +56,16 @@ export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Pag
     result.dateSource = dated.source;
   }
   return result;
+}
+
+export function internalFailure(evidence: Evidence, fetched: FetchResult, error: unknown): EvidenceResult {
+  const summary = fetched.ok ? withoutBody(fetched) : fetched;
+  const check = unverified('content', `the page could not be analysed (${(error as Error)?.message ?? String(error)}); please report this`);
+  return {
+    evidence, verdict: 'unverified', finalUrl: summary.finalUrl, redirects: summary.redirects.map((hop) => hop.url),
+    checks: [check], durationMs: summary.durationMs, fetch: summary,
+    ...(fetched.ok ? { httpStatus: fetched.status } : {}),
+  };
 }
 
 function withoutBody({ body: _body, ...rest }: FetchedResponse): Omit<FetchedResponse, 'body'> {

@@ -1,6 +1,6 @@
 import type { Duration } from '../criteria/types.js';
 import { subtractDuration } from '../criteria/duration.js';
-import { chinaDay, daysBetween, findDates, httpDateToChinaDay, newestPast, type FoundDate } from './dates.js';
+import { chinaDay, datesInMeta, daysBetween, findDates, httpDateToChinaDay, newestPast, type FoundDate } from './dates.js';
 import type { PageFacts } from './page.js';
 import { fail, pass, type CheckResult } from './types.js';
 
@@ -17,7 +17,7 @@ const DATE_META = [
  */
 export function findLastUpdated(page: PageFacts, text: string, lastModified: string | undefined, today: string): FoundDate | undefined {
   for (const name of DATE_META) {
-    const date = newestPast((page.meta.get(name) ?? []).flatMap(findDates), today);
+    const date = newestPast((page.meta.get(name) ?? []).flatMap(datesInMeta), today);
     if (date) return { date, source: `meta ${displayMetaName(name)}` };
   }
   const inText = newestPast(findDates(text), today);
@@ -31,8 +31,9 @@ export function checkFreshness(found: FoundDate | undefined, maxAge: Duration, n
   if (!found) {
     return fail('freshness', 'no publication date found on the page; an item with no date counts as not updated');
   }
+  // Day arithmetic on China's calendar: a nightly run at 05:00 Beijing time is still that day there.
   const today = chinaDay(now);
-  const cutoff = chinaDay(subtractDuration(now, maxAge));
+  const cutoff = subtractDuration(new Date(`${today}T00:00:00Z`), maxAge).toISOString().slice(0, 10);
   const age = daysBetween(found.date, today);
   const detail = `last updated ${found.date} (${found.source}), ${age} day(s) ago`;
   return found.date >= cutoff

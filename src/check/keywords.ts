@@ -1,16 +1,12 @@
 import type { KeywordRule } from '../criteria/types.js';
-import { withoutSpaces } from './page.js';
+import { compileKeyword, type KeywordMatcher } from '../criteria/keyword.js';
+import { withoutSpaces } from '../util/text.js';
 import { fail, pass, unverified, type CheckResult } from './types.js';
 
-/** `/pattern/flags` is a regular expression; anything else is plain text. */
-function matcher(keyword: string): (text: string, compact: string) => boolean {
-  const regex = /^\/(.*)\/([a-z]*)$/s.exec(keyword);
-  if (regex) {
-    const pattern = new RegExp(regex[1]!, regex[2]);
-    return (text) => pattern.test(text);
-  }
-  const needle = withoutSpaces(keyword);
-  return (_text, compact) => compact.includes(needle);
+/** Validation already rejected bad patterns; one that slips through simply matches nothing. */
+function matcher(keyword: string): KeywordMatcher {
+  const compiled = compileKeyword(keyword);
+  return 'match' in compiled ? compiled.match : () => false;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { ODD_SPACES } from '../util/text.js';
 
 /** What the checks need from an HTML page, gathered in one streaming pass with no DOM. */
 export interface PageFacts {
@@ -19,8 +20,6 @@ const BLOCK = new Set([
 ]);
 const SCRIPT_CAP = 200_000;
 
-/** Spaces that Chinese pages use between characters: nbsp, ideographic space, zero-width ones. */
-const ODD_SPACES = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g;
 
 export function analyzeHtml(html: string): PageFacts {
   const textParts: string[] = [];
@@ -81,10 +80,6 @@ export function normaliseSpaces(text: string): string {
     .trim();
 }
 
-/** For matching Chinese keywords, whitespace between characters is layout, not content. */
-export function withoutSpaces(text: string): string {
-  return text.replace(ODD_SPACES, '').replace(/\s+/g, '').toLowerCase();
-}
 
 export function looksLikeHtml(contentType: string | undefined, body: Buffer): boolean {
   if (contentType && /html|xml/i.test(contentType)) return true;

@@ -1,33 +1,51 @@
+import { withoutSpaces } from '../util/text.js';
 import type { PageFacts } from './page.js';
-import { withoutSpaces } from './page.js';
 
 /**
- * Phrases with which a page says it is missing. Compared with spaces removed, lower-cased.
- * Trusted in the <title>, or in the text of a short page (a full page may mention them in passing).
+ * A phrase only says something about the page when the page puts it up front: in the title, or
+ * as a line of its own. A sentence that merely mentions it ("新校区项目正在建设中") says nothing.
  */
-export const SOFT_404_PHRASES = [
-  '页面不存在', '您访问的页面不存在', '网页不存在', '页面找不到', '找不到页面', '找不到该页面', '无法找到该页',
-  '信息已删除', '该信息已删除', '信息不存在', '文章不存在', '内容不存在', '页面已删除', '该页面已被删除',
-  '栏目建设中', '正在建设中', '页面建设中', '404 not found', 'page not found', '404错误', '错误404',
-];
+function lines(page: PageFacts): string[] {
+  return page.text.split('\n').map((line) => withoutSpaces(line).replace(/\p{P}/gu, '')).filter(Boolean);
+}
 
-const SHORT_PAGE_CHARS = 3000;
+/** The phrase, give or take `slack` characters of greeting or apology around it. */
+function standsAlone(lines: string[], phrase: string, slack: number): boolean {
+  const needle = withoutSpaces(phrase).replace(/\p{P}/gu, '');
+  return lines.some((line) => line.includes(needle) && line.length <= needle.length + slack);
+}
+
+function inTitle(page: PageFacts, phrase: string): boolean {
+  return withoutSpaces(page.title).includes(withoutSpaces(phrase));
+}
+
+/** Unmistakable "this page is gone" phrases: trusted in the title or in a line of their own. */
+const GONE_PHRASES = [
+  '您访问的页面不存在', '页面不存在', '网页不存在', '页面找不到', '找不到页面', '找不到该页面', '无法找到该页',
+  '该信息已删除', '信息已删除', '页面已删除', '该页面已被删除', '文章不存在', '404 not found', 'page not found', '404错误', '错误404',
+];
+/** Phrases that also occur in ordinary sentences ("项目正在建设中"): only when they start a line of their own. */
+const PLACEHOLDER_PHRASES = ['栏目正在建设中', '栏目建设中', '正在建设中', '页面建设中', '信息不存在', '内容不存在'];
 
 export function findSoft404Phrase(page: PageFacts, extraPhrases: readonly string[]): string | undefined {
-  const title = withoutSpaces(page.title);
-  const text = withoutSpaces(page.text);
-  const short = text.length <= SHORT_PAGE_CHARS;
-  for (const phrase of [...SOFT_404_PHRASES, ...extraPhrases]) {
+  const text = lines(page);
+  const gone = [...GONE_PHRASES, ...extraPhrases].find((p) => inTitle(page, p) || standsAlone(text, p, 20));
+  if (gone) return gone;
+  return PLACEHOLDER_PHRASES.find((phrase) => {
     const needle = withoutSpaces(phrase);
-    if (title.includes(needle) || (short && text.includes(needle))) return phrase;
-  }
-  return undefined;
+    // Allow 本/该/此 before it and a short "敬请期待" after it, nothing else.
+    return text.some((line) => line.length <= needle.length + 6 && /^[本该此]?$/.test(line.slice(0, Math.max(0, line.indexOf(needle)))) && line.includes(needle));
+  });
 }
 
 export interface BotWall {
   vendor: string;
   evidence: string;
 }
+
+/** Interstitials are tiny; a real page that merely has a captcha in its form is not one. */
+const INTERSTITIAL_MAX_CHARS = 800;
+const CHALLENGE_PHRASES = ['安全验证', '人机验证', '滑动验证', '拖动滑块', '访问异常', '访问被拦截', '您的访问被阻断', '访问受限'];
 
 /** Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link itself. */
 export function detectBotWall(status: number, headers: Record<string, string>, body: string, page: PageFacts | undefined): BotWall | undefined {
@@ -40,32 +58,25 @@ export function detectBotWall(status: number, headers: Record<string, string>, b
   if (/just a moment|cf-chl|challenge-platform/i.test(body) && (status === 403 || status === 503 || status === 429)) {
     return { vendor: 'Cloudflare', evidence: `HTTP ${status} "Just a moment" challenge` };
   }
-  if (page) {
-    const phrase = findCaptchaPhrase(page);
-    if (phrase) return { vendor: 'captcha', evidence: `the page asks for a human check ("${phrase}")` };
-  }
-  return undefined;
+  const phrase = page && findChallengePhrase(page);
+  return phrase ? { vendor: 'captcha', evidence: `the page only asks for a human check ("${phrase}")` } : undefined;
 }
 
-const CAPTCHA_PHRASES = ['安全验证', '访问异常', '人机验证', '滑动验证', '请输入验证码', '验证码', 'captcha', '访问被拦截', '您的访问被阻断'];
-
-function findCaptchaPhrase(page: PageFacts): string | undefined {
-  const title = withoutSpaces(page.title);
-  const text = withoutSpaces(page.text);
-  const short = text.length <= SHORT_PAGE_CHARS;
-  return CAPTCHA_PHRASES.find((phrase) => {
-    const needle = withoutSpaces(phrase);
-    return title.includes(needle) || (short && text.includes(needle) && phrase !== '验证码');
-  });
+function findChallengePhrase(page: PageFacts): string | undefined {
+  if (withoutSpaces(page.text).length > INTERSTITIAL_MAX_CHARS) return undefined;
+  const text = lines(page);
+  return CHALLENGE_PHRASES.find((phrase) => inTitle(page, phrase) || standsAlone(text, phrase, 20));
 }
+
+const LOADING_PHRASES = ['正在加载', '数据加载中', '加载中', 'loading'];
 
 /**
  * Pages whose content arrives by script: Anhui's /public/column pages load their lists from
- * /site/label/…?IsAjax=1, others show "正在加载" in an empty container.
+ * /site/label/…?IsAjax=1, others show "正在加载" where the list will be.
  */
 export function findScriptLoader(page: PageFacts): string | undefined {
   if (/\/site\/label\/[^'"\s]*isajax=1/i.test(page.scripts)) return 'its list is loaded by script from /site/label/…?IsAjax=1';
-  const text = withoutSpaces(page.text);
-  const loading = ['正在加载', '数据加载中', '加载中', 'loading...'].find((phrase) => text.includes(phrase));
+  const text = lines(page);
+  const loading = LOADING_PHRASES.find((phrase) => standsAlone(text, phrase, 4));
   return loading ? `it shows "${loading}" until a script fills it` : undefined;
 }

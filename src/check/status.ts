@@ -5,8 +5,9 @@ import { fail, pass, type CheckResult } from './types.js';
 export function checkStatus(response: FetchedResponse, expected: StatusRange[]): CheckResult {
   const matches = (code: number) => expected.some((r) => code >= r.min && code <= r.max);
   const firstHop = response.redirects[0]?.status;
-  // Expecting a 3xx means the user wants the link itself to redirect, so judge its first answer.
-  if (matches(response.status) || (firstHop !== undefined && matches(firstHop))) {
+  // Expecting a 3xx means the link itself should redirect; it must still lead to a working page.
+  const redirectsAsExpected = firstHop !== undefined && matches(firstHop) && response.status >= 200 && response.status < 300;
+  if (matches(response.status) || redirectsAsExpected) {
     const via = response.redirects.length > 0 ? ` after ${response.redirects.length} redirect(s)` : '';
     return pass('status', `HTTP ${response.status}${via}`);
   }

@@ -16,8 +16,7 @@ export interface AuditFlags extends RunFlags {
 }
 
 /** `audit [criteria]`: load and validate, audit, print the report, and choose the exit code. */
-export async function auditCommand(criteriaPath: string | undefined, flags: AuditFlags, io: Io): Promise<number> {
-  const path = criteriaPath ?? 'criteria.yaml';
+export async function auditCommand(path: string, flags: AuditFlags, io: Io): Promise<number> {
   const loaded = await loadCriteriaFile(resolve(io.cwd, path), path);
   return auditLoaded(loaded.criteria, loaded.diagnostics, flags, io);
 }

@@ -1,4 +1,4 @@
-import { parseDuration, durationToMs } from '../criteria/duration.js';
+import { parseSetting, SETTING_RULES } from '../criteria/settings.js';
 import type { Settings } from '../criteria/types.js';
 import { UsageError } from './io.js';
 
@@ -15,25 +15,35 @@ export interface RunFlags {
 
 export function applyRunFlags(settings: Settings, flags: RunFlags): Settings {
   const out = { ...settings };
-  if (flags.concurrency !== undefined) out.concurrency = positiveInteger('--concurrency', flags.concurrency);
-  if (flags.perHostConcurrency !== undefined) out.perHostConcurrency = positiveInteger('--per-host-concurrency', flags.perHostConcurrency);
-  if (flags.perHostRate !== undefined) out.perHostRate = positiveNumber('--per-host-rate', flags.perHostRate);
-  if (flags.retries !== undefined) out.retries = wholeNumber('--retries', flags.retries);
-  if (flags.userAgent !== undefined) out.userAgent = flags.userAgent;
-  if (flags.timeout !== undefined) {
-    const d = parseDuration(flags.timeout);
-    if (!d || durationToMs(d) <= 0) throw new UsageError(`--timeout: "${flags.timeout}" is not a duration (try 20s or 1m)`);
-    out.timeoutMs = durationToMs(d);
+  for (const rule of SETTING_RULES) {
+    const raw = rule.flag && flags[flagProperty(rule.flag)];
+    if (raw === undefined || !rule.flag) continue;
+    const parsed = parseSetting(rule, raw);
+    if (!('value' in parsed)) throw new UsageError(`${rule.flag} ${parsed.problem} (e.g. ${rule.flag} ${rule.example})`);
+    out[rule.field] = parsed.value;
   }
+  if (flags.userAgent !== undefined) out.userAgent = flags.userAgent;
   return out;
 }
 
-/** `--now 2021-12-20` means that day in China; a full ISO timestamp is taken as given. */
+/** `--per-host-rate` → `perHostRate`, the property commander stores it under. */
+function flagProperty(flag: string): keyof RunFlags {
+  return flag.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof RunFlags;
+}
+
+/**
+ * `--now 2021-12-20` means that day in China; a timestamp must carry its zone, so that an audit
+ * means the same on every machine.
+ */
 export function parseNow(value: string | undefined): Date {
   if (value === undefined) return new Date();
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00+08:00` : value;
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--now: "${value}" is not a date (use YYYY-MM-DD or an ISO 8601 timestamp)`);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const stamped = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+  const date = new Date(day ? `${value}T12:00:00+08:00` : stamped ? value : NaN);
+  const realDay = !day || date.toISOString().slice(0, 10) === value;
+  if (Number.isNaN(date.getTime()) || !realDay) {
+    throw new UsageError(`--now: "${value}" is not a date (use YYYY-MM-DD, or an ISO 8601 timestamp with a zone such as 2021-12-20T09:00:00+08:00)`);
+  }
   return date;
 }
 
@@ -44,20 +54,3 @@ export function parseScore(flag: string, value: string | undefined): number | un
   return n;
 }
 
-function positiveInteger(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${value}" must be a whole number of at least 1`);
-  return n;
-}
-
-function wholeNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: "${value}" must be a whole number (0 or more)`);
-  return n;
-}
-
-function positiveNumber(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${value}" must be a number above 0`);
-  return n;
-}

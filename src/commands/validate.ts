@@ -7,8 +7,7 @@ import { printDiagnostics } from './audit.js';
 import type { Io } from './io.js';
 
 /** `audit validate [criteria]`: the file alone, no network. */
-export async function validateCommand(criteriaPath: string | undefined, io: Io): Promise<number> {
-  const path = criteriaPath ?? 'criteria.yaml';
+export async function validateCommand(path: string, io: Io): Promise<number> {
   const { criteria, diagnostics } = await loadCriteriaFile(resolve(io.cwd, path), path);
   printDiagnostics(diagnostics, io);
   if (!criteria || hasErrors(diagnostics)) {

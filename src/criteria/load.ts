@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
-import { durationToMs, parseDuration } from './duration.js';
+import { compileKeyword } from './keyword.js';
+import { selectorProblem } from './selector.js';
+import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
-import { defaultSettings } from './settings.js';
+import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import type {
   CheckOptions, Criteria, Evidence, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
@@ -141,22 +143,6 @@ class CriteriaReader {
     return undefined;
   }
 
-  private optionalNumber(map: YAMLMap, key: string, { min = 0, integer = false } = {}): number | undefined {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined) return undefined;
-    const value = isScalar(node) ? node.value : undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      this.report(this.at(node), `${key} must be a number, not ${describe(node)}`, `write ${key}: ${integer ? 2 : 3}`);
-      return undefined;
-    }
-    if (value < min || (integer && !Number.isInteger(value))) {
-      const kind = integer ? 'a whole number' : 'a number';
-      this.report(this.at(node), `${key} must be ${kind} of at least ${min}, not ${value}`, `use ${key}: ${min} or more`);
-      return undefined;
-    }
-    return value;
-  }
-
   private readVersion(root: YAMLMap): void {
     const node = root.get('version', true) as Node | undefined;
     if (node === undefined) {
@@ -176,27 +162,16 @@ class CriteriaReader {
       return settings;
     }
     this.checkKeys(node, SETTINGS_KEYS, 'in settings');
-    const integer = { integer: true, min: 1 };
-    settings.concurrency = this.optionalNumber(node, 'concurrency', integer) ?? settings.concurrency;
-    settings.perHostConcurrency = this.optionalNumber(node, 'per_host_concurrency', integer) ?? settings.perHostConcurrency;
-    settings.perHostRate = this.optionalNumber(node, 'per_host_rate', { min: 0.001 }) ?? settings.perHostRate;
-    settings.retries = this.optionalNumber(node, 'retries', { integer: true, min: 0 }) ?? settings.retries;
-    settings.maxBodyBytes = this.optionalNumber(node, 'max_body_size', integer) ?? settings.maxBodyBytes;
-    settings.maxRedirects = this.optionalNumber(node, 'max_redirects', { integer: true, min: 0 }) ?? settings.maxRedirects;
-    settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
-    const timeout = this.readDuration(node, 'timeout', false);
-    if (timeout === 0) {
-      this.report(this.valueAt(node, 'timeout'), 'timeout must be longer than 0', 'use a duration such as 20s');
-    } else if (timeout !== undefined) {
-      settings.timeoutMs = timeout;
+    for (const rule of SETTING_RULES) {
+      const value = node.get(rule.key, true) as Node | undefined;
+      if (value === undefined) continue;
+      const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
+      if ('value' in parsed) settings[rule.field] = parsed.value;
+      else this.report(this.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
     }
+    settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
     settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
     return settings;
-  }
-
-  private readDuration(map: YAMLMap, key: string, presets: boolean): number | undefined {
-    const parsed = this.readDurationValue(map, key, presets);
-    return parsed && Math.round(durationToMs(parsed));
   }
 
   private readDurationValue(map: YAMLMap, key: string, presets: boolean) {
@@ -246,7 +221,12 @@ class CriteriaReader {
     const keywords = this.readKeywords(node);
     if (keywords) checks.keywords = keywords;
     const selector = this.optionalString(node, 'selector');
-    if (selector) checks.selector = selector;
+    const problem = selector === undefined ? undefined : selectorProblem(selector);
+    if (problem) {
+      this.report(this.valueAt(node, 'selector'), `selector ${JSON.stringify(selector)} is not valid CSS: ${problem}`, 'write a CSS selector such as "#content" or ".article"');
+    } else if (selector) {
+      checks.selector = selector;
+    }
     return checks;
   }
 
@@ -287,14 +267,9 @@ class CriteriaReader {
     const lists = isMap(node) ? node.items.map((pair) => pair.value as Node) : [node];
     const entries = lists.flatMap((list) => (isSeq(list) ? (list.items as Node[]) : [list]));
     for (const entry of entries) {
-      const word = isScalar(entry) && typeof entry.value === 'string' ? entry.value : '';
-      const match = /^\/(.*)\/([a-z]*)$/s.exec(word);
-      if (!match) continue;
-      try {
-        new RegExp(match[1]!, match[2]);
-      } catch (error) {
-        this.report(this.at(entry), `keyword ${word} is not a valid regular expression: ${(error as Error).message}`,
-          'fix the pattern, or drop the slashes to match it as plain text');
+      const compiled = isScalar(entry) && typeof entry.value === 'string' ? compileKeyword(entry.value) : undefined;
+      if (compiled && 'problem' in compiled) {
+        this.report(this.at(entry), compiled.problem, 'fix the pattern, or drop the slashes to match it as plain text');
       }
     }
   }
@@ -337,6 +312,10 @@ class CriteriaReader {
     }
     if (node.has('indicators')) {
       indicator.children = this.readIndicatorList(node, 'indicators', id, checks) ?? [];
+      if (isSeq(node.get('indicators', true)) && indicator.children.length === 0) {
+        this.report(this.valueAt(node, 'indicators'), `indicator ${id} has an empty indicators list`,
+          'add child indicators, or write `evidence: []` if the table cites nothing for it');
+      }
       if (node.has('weight')) this.warnOnWeightSum(indicator, node);
     } else {
       indicator.evidence = this.readEvidenceList(node, id, checks);
@@ -366,7 +345,17 @@ class CriteriaReader {
       this.report(this.at(node), `indicator ${id} has no weight`, 'add `weight: N`, the points it is worth');
       return 0;
     }
-    return this.optionalNumber(node, 'weight', { min: 0 }) ?? 0;
+    const value = node.get('weight', true) as Node;
+    const weight = isScalar(value) ? value.value : undefined;
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+      this.report(this.at(value), `weight must be a number, not ${describe(value)}`, 'write weight: 3');
+      return 0;
+    }
+    if (weight < 0) {
+      this.report(this.at(value), `weight must be a number of at least 0, not ${weight}`, 'use weight: 0 or more');
+      return 0;
+    }
+    return weight;
   }
 
   private warnOnWeightSum(indicator: Indicator, node: YAMLMap): void {

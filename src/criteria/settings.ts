@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { durationToMs, parseDuration } from './duration.js';
 import type { Settings } from './types.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string; homepage: string };
@@ -19,4 +20,49 @@ export function defaultSettings(): Settings {
     maxRedirects: 10,
     soft404Phrases: [],
   };
+}
+
+type NumericSetting = 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeoutMs' | 'retries' | 'maxBodyBytes' | 'maxRedirects';
+
+export interface SettingRule {
+  key: string;
+  flag?: string;
+  field: NumericSetting;
+  kind: 'integer' | 'number' | 'duration';
+  /** Bounds keep values inside what timers and politeness allow: Node's timers overflow past ~24 days. */
+  min: number;
+  max: number;
+  example: string;
+}
+
+/** One table of numeric settings, read alike from criteria files and from flags. */
+export const SETTING_RULES: readonly SettingRule[] = [
+  { key: 'concurrency', flag: '--concurrency', field: 'concurrency', kind: 'integer', min: 1, max: 1000, example: '8' },
+  { key: 'per_host_concurrency', flag: '--per-host-concurrency', field: 'perHostConcurrency', kind: 'integer', min: 1, max: 100, example: '2' },
+  { key: 'per_host_rate', flag: '--per-host-rate', field: 'perHostRate', kind: 'number', min: 0.01, max: 1000, example: '2' },
+  { key: 'timeout', flag: '--timeout', field: 'timeoutMs', kind: 'duration', min: 1, max: 3_600_000, example: '20s' },
+  { key: 'retries', flag: '--retries', field: 'retries', kind: 'integer', min: 0, max: 10, example: '2' },
+  { key: 'max_body_size', field: 'maxBodyBytes', kind: 'integer', min: 1024, max: 1024 ** 3, example: '10485760' },
+  { key: 'max_redirects', field: 'maxRedirects', kind: 'integer', min: 0, max: 50, example: '10' },
+];
+
+export type SettingValue = { value: number } | { problem: string };
+
+/** Parses one numeric setting; a problem reads after the setting's name: "must be …, not …". */
+export function parseSetting(rule: SettingRule, raw: unknown): SettingValue {
+  const shown = JSON.stringify(raw);
+  if (rule.kind === 'duration') {
+    const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
+    if (!parsed) return { problem: `is not a valid duration: ${shown}` };
+    const ms = durationToMs(parsed);
+    if (ms < rule.min || ms > rule.max) return { problem: `must be more than 0 and at most 1h, not ${parsed.text}` };
+    return { value: Math.round(ms) };
+  }
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(value)) return { problem: `must be a number, not ${shown}` };
+  if ((rule.kind === 'integer' && !Number.isInteger(value)) || value < rule.min || value > rule.max) {
+    const kind = rule.kind === 'integer' ? 'a whole number' : 'a number';
+    return { problem: `must be ${kind} from ${rule.min} to ${rule.max}, not ${value}` };
+  }
+  return { value };
 }

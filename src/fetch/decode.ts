@@ -7,11 +7,12 @@ import iconv from 'iconv-lite';
  * standard defines as GB18030's; iconv-lite's own "gbk" table lacks GB18030's four-byte
  * characters, so GBK is decoded as gb18030.
  */
-export function decodeBody(body: Buffer, contentType: string | undefined): { text: string; encoding: string } {
+export function decodeBody(body: Buffer, contentType: string | undefined): string {
   const label = /charset\s*=\s*["']?([^;"'\s]+)/i.exec(contentType ?? '')?.[1];
   const sniffed = getEncoding(body, { ...(label ? { transportLayerEncodingLabel: label } : {}), maxBytes: 4096 });
   const encoding = /^(gbk|gb2312|gb18030)$/i.test(sniffed) ? 'gb18030' : sniffed === 'windows-1252' ? guessUndeclared(body) : sniffed;
-  return { text: iconv.decode(body, encoding), encoding };
+  // A label iconv-lite lacks (x-user-defined, …) is read as the bytes suggest rather than failing the page.
+  return iconv.decode(body, iconv.encodingExists(encoding) ? encoding : guessUndeclared(body));
 }
 
 /**

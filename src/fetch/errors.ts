@@ -11,6 +11,7 @@ export type FetchErrorCode =
   | 'TOO_MANY_REDIRECTS'
   | 'BAD_REDIRECT'
   | 'INTERRUPTED'
+  | 'NO_NETWORK'
   | 'NETWORK_ERROR';
 
 export interface FetchError {
@@ -20,7 +21,7 @@ export interface FetchError {
 
 /** Failures on our side of the wire say nothing about the site, so they leave evidence unverified. */
 export function isLocalProblem(code: FetchErrorCode): boolean {
-  return code === 'DNS_UNAVAILABLE' || code === 'INTERRUPTED';
+  return code === 'DNS_UNAVAILABLE' || code === 'INTERRUPTED' || code === 'NO_NETWORK';
 }
 
 export function isRetryable(code: FetchErrorCode): boolean {
@@ -53,8 +54,9 @@ export function classifyError(error: unknown, host: string, timeoutMs: number): 
     case 'TIMEOUT':
       return { code: 'TIMEOUT', message: `no complete answer from ${host} within ${timeoutMs / 1000}s` };
     case 'ENETUNREACH':
+      return { code: 'NO_NETWORK', message: `this machine has no route to ${host} (is it online?)` };
     case 'EHOSTUNREACH':
-      return { code: 'NETWORK_ERROR', message: `network unreachable for ${host}` };
+      return { code: 'NETWORK_ERROR', message: `${host} is unreachable` };
   }
   if (TLS_CODES.test(code)) return { code: 'TLS_ERROR', message: `TLS error from ${host}: ${code}` };
   return { code: 'NETWORK_ERROR', message: `request to ${host} failed: ${code ? code + ' ' : ''}${detail}` };

@@ -76,11 +76,9 @@ export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchRes
     const location = result.headers['location'];
     if (!REDIRECT_STATUSES.has(result.status) || !location) return { ...base(), ...result };
 
-    let next: string;
-    try {
-      next = new URL(location, current).href;
-    } catch {
-      return { ...base(), ok: false, error: { code: 'BAD_REDIRECT', message: `redirect to an invalid address: ${location}` } };
+    const next = redirectTarget(location, current);
+    if (!next) {
+      return { ...base(), ok: false, error: { code: 'BAD_REDIRECT', message: `redirects to ${JSON.stringify(location)}, which is not a web address` } };
     }
     redirects.push({ url: current, status: result.status, location: next });
     if (visited.has(next)) {
@@ -90,6 +88,15 @@ export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchRes
       return { ...base(), ok: false, error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${ctx.settings.maxRedirects} redirects` } };
     }
     current = next;
+  }
+}
+
+function redirectTarget(location: string, base: string): string | undefined {
+  try {
+    const url = new URL(location, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,8 +14,9 @@ interface HostState {
 }
 
 /**
- * Politeness first: a host's own concurrency and rate gate a request before it takes one of the
- * global slots, so a slow or rate-limited host waits on its own and never holds the others back.
+ * Politeness first: a request waits for its host's turn before it takes one of the global slots,
+ * so a slow or rate-limited host waits on its own and never holds the others back. The start time
+ * is claimed only once a global slot is held, so requests that queued there cannot leave in a burst.
  */
 export class HostScheduler {
   private readonly global: LimitFunction;
@@ -30,8 +31,12 @@ export class HostScheduler {
   run<T>(host: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const state = this.host(host);
     return state.limit(async () => {
-      await sleep(this.reserveStart(state), signal);
-      return this.global(task);
+      // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
+      await sleep(state.nextStart - this.now(), signal);
+      return this.global(async () => {
+        await sleep(this.claimStart(state), signal);
+        return task();
+      });
     });
   }
 
@@ -45,7 +50,7 @@ export class HostScheduler {
   }
 
   /** Claims the host's next start time and returns how long to wait for it. */
-  private reserveStart(state: HostState): number {
+  private claimStart(state: HostState): number {
     const now = this.now();
     const start = Math.max(now, state.nextStart);
     state.nextStart = start + this.interval;

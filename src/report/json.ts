@@ -29,6 +29,7 @@ interface IndicatorJson {
   title: string;
   weight: number;
   score: number;
+  max_score: number;
   status: string;
   passed: number;
   total: number;
@@ -44,6 +45,7 @@ function indicatorJson(result: IndicatorResult): IndicatorJson {
     title: indicator.title,
     weight: indicator.weight,
     score: result.score,
+    max_score: result.maxScore,
     status: result.verdict,
     passed: result.passed,
     total: result.total,

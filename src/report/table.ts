@@ -45,7 +45,8 @@ function evidenceRow(result: EvidenceResult, depth: number): Row {
   const status = result.httpStatus ? `HTTP ${result.httpStatus}` : (result.fetch.ok ? '' : result.fetch.error.code);
   const date = result.lastUpdated ? `${result.lastUpdated} (${result.dateSource})` : '';
   const problem = result.checks.find((c) => c.status !== 'pass');
-  const detail = [sanitize(result.evidence.url), status, date, problem ? sanitize(problem.message) : ''].filter(Boolean).join(' · ');
+  // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
+  const detail = [problem ? sanitize(problem.message) : '', status, date, sanitize(result.evidence.url)].filter(Boolean).join(' · ');
   return {
     cells: ['', truncate('  '.repeat(depth) + '↳ ' + sanitize(result.evidence.title), TITLE_WIDTH), '', '', VERDICT_LABEL[result.verdict], '', detail],
     verdict: result.verdict,
@@ -53,22 +54,51 @@ function evidenceRow(result: EvidenceResult, depth: number): Row {
   };
 }
 
+/** Narrower than this, the last column moves to lines of its own under the row. */
+const MIN_LAST_COLUMN = 30;
+
 function renderRows(rows: Row[], chalk: ChalkInstance, columns: number | undefined): string[] {
   const all = [{ cells: HEADERS }, ...rows] as Row[];
   const last = HEADERS.length - 1;
   const widths = HEADERS.map((_, i) => (i === last ? 0 : Math.max(...all.map((r) => stringWidth(r.cells[i] ?? '')))));
   const fixed = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
-  const room = columns ? Math.max(20, columns - fixed) : Infinity;
   const numeric = new Set([2, 3]);
-  return all.map((row, index) => {
-    const cells = row.cells.map((cell, i) => {
-      if (i === last) return truncate(cell, room);
-      return numeric.has(i) ? padStart(cell, widths[i]!) : padEnd(cell, widths[i]!);
-    });
-    const line = cells.join('  ').trimEnd();
-    if (index === 0) return chalk.bold(line);
-    return paint(line, row, chalk);
+  return all.flatMap((row, index) => {
+    const cells = row.cells.slice(0, last).map((cell, i) => (numeric.has(i) ? padStart(cell, widths[i]!) : padEnd(cell, widths[i]!)));
+    const lines = layoutLastColumn(cells.join('  '), row.cells[last] ?? '', fixed, columns);
+    return lines.map((line) => (index === 0 ? chalk.bold(line) : paint(line, row, chalk)));
   });
+}
+
+/**
+ * Without a terminal width (a file, a pipe, cron mail) a row stays on one line, for grep. On a
+ * terminal the last column wraps beside the row, or below it when the row leaves too little room.
+ */
+function layoutLastColumn(head: string, text: string, fixed: number, columns: number | undefined): string[] {
+  if (!text) return [head.trimEnd()];
+  if (!columns) return [`${head}  ${text}`];
+  const room = columns - fixed;
+  if (room >= MIN_LAST_COLUMN) {
+    return wrap(text, room).map((part, i) => (i === 0 ? `${head}  ${part}` : ' '.repeat(fixed) + part));
+  }
+  const indent = 4;
+  return [head.trimEnd(), ...wrap(text, Math.max(10, columns - indent)).map((part) => ' '.repeat(indent) + part)];
+}
+
+/** Breaks by display width, so CJK text (two cells a character) wraps where the terminal would; Latin text breaks at a space. */
+function wrap(text: string, width: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (const ch of text) {
+    if (stringWidth(current + ch) > width) {
+      const space = current.lastIndexOf(' ');
+      const cut = space > current.length - 16 && space > 0 ? space : current.length;
+      parts.push(current.slice(0, cut).trimEnd());
+      current = current.slice(cut).trimStart();
+    }
+    current += ch;
+  }
+  return [...parts, current];
 }
 
 function paint(line: string, row: Row, chalk: ChalkInstance): string {

@@ -4,6 +4,8 @@ import { combineVerdicts, type EvidenceResult, type Verdict } from '../check/typ
 export interface IndicatorResult {
   indicator: Indicator;
   score: number;
+  /** What the score is out of: a leaf's weight, or the sum of the children's (validation warns when that differs from the weight). */
+  maxScore: number;
   verdict: Verdict;
   passed: number;
   total: number;
@@ -22,6 +24,7 @@ export function scoreIndicator(indicator: Indicator, results: Map<unknown, Evide
   const result: IndicatorResult = {
     indicator,
     score: roundScore(children.reduce((sum, c) => sum + c.score, 0)),
+    maxScore: roundScore(children.reduce((sum, c) => sum + c.maxScore, 0)),
     verdict: combineVerdicts(children.map((c) => c.verdict)),
     passed: children.reduce((sum, c) => sum + c.passed, 0),
     total: children.reduce((sum, c) => sum + c.total, 0),
@@ -34,7 +37,7 @@ export function scoreIndicator(indicator: Indicator, results: Map<unknown, Evide
 function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorResult {
   const total = evidence.length;
   const passed = evidence.filter((e) => e.verdict === 'pass').length;
-  const base = { indicator, passed, total, children: [], evidence };
+  const base = { indicator, maxScore: indicator.weight, passed, total, children: [], evidence };
   if (total === 0) return { ...base, score: 0, verdict: 'fail', reason: NO_EVIDENCE };
   const verdict = combineVerdicts(evidence.map((e) => e.verdict));
   const result: IndicatorResult = { ...base, score: roundScore((indicator.weight * passed) / total), verdict };
@@ -64,7 +67,7 @@ export interface Totals {
 export function totals(results: IndicatorResult[]): Totals {
   const t: Totals = {
     score: roundScore(results.reduce((sum, r) => sum + r.score, 0)),
-    maxScore: roundScore(results.reduce((sum, r) => sum + r.indicator.weight, 0)),
+    maxScore: roundScore(results.reduce((sum, r) => sum + r.maxScore, 0)),
     indicators: { pass: 0, fail: 0, unverified: 0 },
     evidence: { pass: 0, fail: 0, unverified: 0 },
   };

@@ -230,7 +230,7 @@ describe('wrong types', () => {
     });
   });
 
-  it('rejects concurrency: 0 and 2.5 (a whole number of at least 1)', () => {
+  it('rejects concurrency: 0 and retries: 2.5 (whole numbers within bounds)', () => {
     const result = parseText(
       'version: 1',              // 1
       'title: 测试',             // 2
@@ -244,10 +244,10 @@ describe('wrong types', () => {
     );
     expect(result.diagnostics).toHaveLength(2);
     expectDiagnostic(result.diagnostics, {
-      line: 4, col: 16, message: 'concurrency must be a whole number of at least 1, not 0', fix: 'concurrency: 1',
+      line: 4, col: 16, message: 'concurrency must be a whole number from 1 to 1000, not 0', fix: 'concurrency: 8',
     });
     expectDiagnostic(result.diagnostics, {
-      line: 5, col: 12, message: 'retries must be a whole number of at least 0, not 2.5', fix: 'retries:',
+      line: 5, col: 12, message: 'retries must be a whole number from 0 to 10, not 2.5', fix: 'retries:',
     });
   });
 
@@ -377,10 +377,17 @@ describe('durations', () => {
     });
   });
 
+  it('rejects timeouts Node cannot time, and per_host_rate so low it would overflow the scheduler', () => {
+    const long = parseText('version: 1', 'settings:', '  timeout: 30d', '  per_host_rate: 0.0000001', 'indicators:', '  - title: A', '    weight: 1', '    evidence: []');
+    expect(long.criteria).toBeUndefined();
+    expectDiagnostic(long.diagnostics, { line: 3, col: 12, message: 'timeout must be more than 0 and at most 1h, not 30d', fix: '20s' });
+    expectDiagnostic(long.diagnostics, { line: 4, col: 18, message: 'per_host_rate must be a number from 0.01 to 1000, not 1e-7', fix: 'per_host_rate: 2' });
+  });
+
   it('rejects timeout: 0s instead of silently keeping the default', () => {
     const result = parseText('version: 1', 'settings:', '  timeout: 0s', 'indicators:', '  - title: A', '    weight: 1', '    evidence: []');
     expect(result.criteria).toBeUndefined();
-    expectDiagnostic(onlyDiagnostic(result), { line: 3, col: 12, message: 'timeout must be longer than 0', fix: '20s' });
+    expectDiagnostic(onlyDiagnostic(result), { line: 3, col: 12, message: 'timeout must be more than 0 and at most 1h, not 0s', fix: '20s' });
   });
 
   it('rejects max_age: 3 weeks', () => {
@@ -427,7 +434,7 @@ describe('durations', () => {
       '    evidence: []',    // 8
     );
     expectDiagnostic(onlyDiagnostic(result), {
-      line: 4, col: 12, message: 'timeout is not a valid duration: "news"', fix: 'PT30S',
+      line: 4, col: 12, message: 'timeout is not a valid duration: "news"', fix: 'timeout: 20s',
     });
   });
 
