@@ -47,7 +47,9 @@ export async function loadCriteriaFile(path: string, displayPath = path): Promis
 export function parseCriteria(text: string, file: string): LoadResult {
   const reader = new CriteriaReader(text, file);
   const criteria = reader.read();
-  return { criteria: hasErrors(reader.diagnostics) ? undefined : criteria, diagnostics: reader.diagnostics };
+  // In file order, as an editor lists them, whatever order the tree was walked in.
+  const diagnostics = [...reader.diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+  return { criteria: hasErrors(diagnostics) ? undefined : criteria, diagnostics };
 }
 
 type Inherited = CheckOptions & { status: StatusRange[] };
