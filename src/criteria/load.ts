@@ -106,6 +106,12 @@ class CriteriaReader {
     return this.lines.linePos(offset);
   }
 
+  private spanOf(node: Node): { startLine: number; endLine: number } {
+    const [start = 0, , end = start] = node.range ?? [];
+    // The range ends after the node's last newline; step back so the span ends on its last line.
+    return { startLine: this.lines.linePos(start).line, endLine: this.lines.linePos(Math.max(start, end - 1)).line };
+  }
+
   private keyNode(map: YAMLMap, key: string): Node | undefined {
     const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
     return pair?.key as Node | undefined;
@@ -304,7 +310,7 @@ class CriteriaReader {
     const weight = this.readWeight(node, id);
     const checks = { ...inherited, ...this.readChecks(node, 'indicator', false) } as Inherited;
 
-    const indicator: Indicator = { id, title, weight, children: [], position };
+    const indicator: Indicator = { id, title, weight, children: [], position, span: this.spanOf(node) };
     const requirement = this.optionalString(node, 'requirement');
     if (requirement) indicator.requirement = requirement;
 

@@ -47,6 +47,12 @@ export interface SourcePosition {
   col: number;
 }
 
+/** The lines a node occupies in the criteria file, for mapping a diff back to indicators. */
+export interface SourceSpan {
+  startLine: number;
+  endLine: number;
+}
+
 export interface Evidence {
   title: string;
   url: string;
@@ -64,6 +70,7 @@ export interface Indicator {
   /** Present on leaves only; an empty list is kept so the leaf can score 0 with a reason. */
   evidence?: Evidence[];
   position: SourcePosition;
+  span: SourceSpan;
 }
 
 export interface Criteria {
