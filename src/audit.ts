@@ -19,7 +19,7 @@ export interface AuditOptions {
 
 export interface AuditReport {
   title: string;
-  criteriaPath: string;
+  criteria: { path: string; sha256: string };
   now: Date;
   startedAt: Date;
   finishedAt: Date;
@@ -27,6 +27,18 @@ export interface AuditReport {
   complete: boolean;
   indicators: IndicatorResult[];
   totals: Totals;
+  /** Set when only part of the criteria was audited (--only, --changed). */
+  selection?: { reason: string; skipped: { id: string; title: string }[] };
+  /** Set when compared with an earlier report (--baseline). */
+  changes?: Changes;
+}
+
+/** What changed since an earlier report: the history a nightly job watches. */
+export interface Changes {
+  baseline: { path: string; finishedAt: string; score: number };
+  scoreDelta: number;
+  newlyFailing: { id: string; title: string; reason: string }[];
+  fixed: { id: string; title: string }[];
 }
 
 
@@ -60,7 +72,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
   return {
     title: criteria.title,
-    criteriaPath: criteria.path,
+    criteria: { path: criteria.path, sha256: criteria.sha256 },
     now,
     startedAt,
     finishedAt: new Date(),

@@ -188,7 +188,12 @@ describe('json', () => {
     expect(Object.keys(evidence)).toEqual(expect.arrayContaining([
       'title', 'url', 'final_url', 'status', 'http_status', 'last_updated', 'date_source', 'checks', 'duration_ms',
     ]));
-    expect(evidence.checks[0]).toEqual({ name: 'status', ok: true, status: 'pass', message: 'HTTP 200' });
+    expect(evidence.checks[0]).toEqual({ name: 'status', ok: true, status: 'pass', code: 'STATUS_OK', message: 'HTTP 200' });
+    expect(evidence.line).toBe(14);
+    expect(report.indicators[1].line).toBe(15);
+    expect(report.tool).toEqual({ name: 'evidence-audit', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(report.criteria.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(report.finished_at)).toBeGreaterThanOrEqual(Date.parse(report.started_at));
   });
 });
 

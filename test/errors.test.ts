@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, isLocalProblem } from '../src/fetch/errors.js';
+import { explain } from '../src/i18n/index.js';
 
 // DNS failures cannot be provoked in tests without querying a resolver off this machine,
 // so the mapping from Node's error codes is checked directly.
@@ -16,7 +17,8 @@ describe('network error codes', () => {
   ])('%o → %s', (error, code, message) => {
     const classified = classifyError(error, 'www.example.gov.cn', 20_000);
     expect(classified.code).toBe(code);
-    expect(classified.message).toMatch(message);
+    expect(explain(classified, 'en')).toMatch(message);
+    expect(explain(classified, 'zh')).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('treats only problems on this machine as unverified', () => {

@@ -5,6 +5,7 @@ import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase } from '../src/check/signatures.js';
 import { decodeBody } from '../src/fetch/decode.js';
+import { explain } from '../src/i18n/index.js';
 
 const rule = (all: string[], any: string[] = [], none: string[] = []) => ({ all, any, none });
 
@@ -65,9 +66,10 @@ describe('keywords', () => {
   });
 
   it('is unverified rather than failed when the text is known to be incomplete', () => {
-    const result = checkKeywords(rule(['预算']), '正在加载', 'its list is loaded by script');
+    const result = checkKeywords(rule(['预算']), '正在加载', { loader: 'ajax', phrase: '' });
     expect(result.status).toBe('unverified');
-    expect(result.message).toBe('missing "预算" in the page\'s HTML, but its list is loaded by script');
+    expect(explain(result.reason, 'en')).toBe('missing "预算" in the page\'s HTML, but its list is loaded by script from /site/label/…?IsAjax=1');
+    expect(explain(result.reason, 'zh')).toBe('页面 HTML 中缺少“预算”，但其列表由脚本从 /site/label/…?IsAjax=1 加载');
   });
 });
 
@@ -128,6 +130,6 @@ describe('signatures that must not fire on ordinary pages', () => {
 
   it('"加载中" inside a sentence is not a loader', () => {
     expect(findScriptLoader(article('通知', '<p>系统升级期间页面加载中可能较慢。</p>'))).toBeUndefined();
-    expect(findScriptLoader(analyzeHtml('<ul id="list"></ul><div class="loading">正在加载……</div>'))).toMatch(/正在加载/);
+    expect(findScriptLoader(analyzeHtml('<ul id="list"></ul><div class="loading">正在加载……</div>'))).toEqual({ loader: 'text', phrase: '正在加载' });
   });
 });

@@ -7,7 +7,8 @@ import { chinaDay, findDates, newestPast, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
-import { detectBotWall, findScriptLoader, findSoft404Phrase } from './signatures.js';
+import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
+import { reason } from '../i18n/index.js';
 import { checkStatus } from './status.js';
 import {
   combineVerdicts, fail, pass, unverified, type CheckResult, type EvidenceResult,
@@ -19,7 +20,7 @@ export interface Page {
   html?: string;
   facts?: PageFacts;
   /** Why the content checks cannot judge this page from its HTML, if they cannot. */
-  scriptLoader?: string;
+  scriptLoader?: ScriptLoader;
 }
 
 export interface EvaluateOptions {
@@ -60,7 +61,7 @@ export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Pag
 
 export function internalFailure(evidence: Evidence, fetched: FetchResult, error: unknown): EvidenceResult {
   const summary = fetched.ok ? withoutBody(fetched) : fetched;
-  const check = unverified('content', `the page could not be analysed (${(error as Error)?.message ?? String(error)}); please report this`);
+  const check = unverified('content', reason('ANALYSIS_FAILED', { detail: (error as Error)?.message ?? String(error) }));
   return {
     evidence, verdict: 'unverified', finalUrl: summary.finalUrl, redirects: summary.redirects.map((hop) => hop.url),
     checks: [check], durationMs: summary.durationMs, fetch: summary,
@@ -73,8 +74,7 @@ function withoutBody({ body: _body, ...rest }: FetchedResponse): Omit<FetchedRes
 }
 
 function fetchProblem(failure: FetchFailure): CheckResult {
-  const { code, message } = failure.error;
-  return isLocalProblem(code) ? unverified('fetch', message) : fail('fetch', message);
+  return isLocalProblem(failure.error.code) ? unverified('fetch', failure.error) : fail('fetch', failure.error);
 }
 
 interface Judgement {
@@ -87,18 +87,17 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   const { response, facts } = page;
   const wall = detectBotWall(response.status, response.headers, page.html ?? '', facts);
   if (wall) {
-    return { checks: [unverified('blocked', `blocked by a bot wall (${wall.vendor}: ${wall.evidence}); open the link in a browser to check it`)] };
+    return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }
   const status = checkStatus(response, evidence.checks.status);
   if (status.status !== 'pass') return { checks: [status] };
-  if (response.truncated) status.message += '; body cut at the size cap, the first part was checked';
   const checks = [status];
   if (!facts) return { checks: [...checks, ...documentChecks(evidence, response)] };
 
   // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
   const soft404 = response.status < 300 && findSoft404Phrase(facts, options.soft404Phrases);
-  if (soft404) return { checks: [...checks, fail('content', `soft 404: the page says "${soft404}"`)] };
-  checks.push(pass('content', 'the page has content'));
+  if (soft404) return { checks: [...checks, fail('content', reason('SOFT_404', { phrase: soft404 }))] };
+  checks.push(pass('content', reason('CONTENT_OK', {})));
 
   const scope = scopedText(page, evidence.checks.selector);
   if (typeof scope !== 'string') return { checks: [...checks, scope] };
@@ -107,7 +106,7 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
 
   const dated = findLastUpdated(facts, scope, response.headers['last-modified'], chinaDay(options.now));
   checks.push(!dated && page.scriptLoader
-    ? unverified('freshness', `no date in the page's HTML: ${page.scriptLoader}, so its dates cannot be read without a browser`)
+    ? unverified('freshness', reason('NO_DATE_SCRIPT_FILLED', page.scriptLoader))
     : checkFreshness(dated, evidence.checks.maxAge, options.now));
   return { checks, dated };
 }
@@ -119,10 +118,10 @@ function scopedText(page: Page, selector: string | undefined): string | CheckRes
   try {
     const $ = cheerio.load(page.html!, { xml: { xmlMode: false, decodeEntities: true } });
     const selection = $(selector);
-    if (selection.length === 0) return fail('content', `selector "${selector}" matched nothing on the page`);
+    if (selection.length === 0) return fail('content', reason('SELECTOR_EMPTY', { selector }));
     picked = selection.toArray().map((el) => $.html(el)).join('\n');
   } catch (error) {
-    return fail('content', `selector "${selector}" is not valid CSS: ${(error as Error).message}`);
+    return fail('content', reason('SELECTOR_INVALID', { selector, detail: (error as Error).message }));
   }
   return analyzeHtml(picked).text;
 }
@@ -130,5 +129,5 @@ function scopedText(page: Page, selector: string | undefined): string | CheckRes
 function documentChecks(evidence: Evidence, response: FetchedResponse): CheckResult[] {
   const type = response.headers['content-type']?.split(';')[0] ?? 'unknown type';
   const needsContent = evidence.checks.keywords || evidence.checks.maxAge;
-  return needsContent ? [unverified('content', `the link serves a document (${type}), which this version cannot read yet`)] : [];
+  return needsContent ? [unverified('content', reason('DOCUMENT_UNREAD', { type }))] : [];
 }

@@ -2,6 +2,7 @@ import type { Duration } from '../criteria/types.js';
 import { subtractDuration } from '../criteria/duration.js';
 import { chinaDay, datesInMeta, daysBetween, findDates, httpDateToChinaDay, newestPast, type FoundDate } from './dates.js';
 import type { PageFacts } from './page.js';
+import { reason } from '../i18n/index.js';
 import { fail, pass, type CheckResult } from './types.js';
 
 /** 政府网站 meta tags first, then the Open Graph and Dublin Core ones other CMSs write. */
@@ -28,17 +29,12 @@ export function findLastUpdated(page: PageFacts, text: string, lastModified: str
 }
 
 export function checkFreshness(found: FoundDate | undefined, maxAge: Duration, now: Date): CheckResult {
-  if (!found) {
-    return fail('freshness', 'no publication date found on the page; an item with no date counts as not updated');
-  }
+  if (!found) return fail('freshness', reason('NO_DATE', {}));
   // Day arithmetic on China's calendar: a nightly run at 05:00 Beijing time is still that day there.
   const today = chinaDay(now);
   const cutoff = subtractDuration(new Date(`${today}T00:00:00Z`), maxAge).toISOString().slice(0, 10);
-  const age = daysBetween(found.date, today);
-  const detail = `last updated ${found.date} (${found.source}), ${age} day(s) ago`;
-  return found.date >= cutoff
-    ? pass('freshness', `${detail}; allowed ${maxAge.text}`)
-    : fail('freshness', `${detail}; older than ${maxAge.text} (updates must be on or after ${cutoff})`);
+  const facts = { date: found.date, source: found.source, age: daysBetween(found.date, today), allowed: maxAge.text };
+  return found.date >= cutoff ? pass('freshness', reason('FRESH', facts)) : fail('freshness', reason('STALE', { ...facts, cutoff }));
 }
 
 function displayMetaName(name: string): string {

@@ -1,3 +1,4 @@
+import type { LoaderKind, WallVendor } from '../i18n/reasons.js';
 import { withoutSpaces } from '../util/text.js';
 import type { PageFacts } from './page.js';
 
@@ -39,8 +40,10 @@ export function findSoft404Phrase(page: PageFacts, extraPhrases: readonly string
 }
 
 export interface BotWall {
-  vendor: string;
-  evidence: string;
+  vendor: WallVendor;
+  status: number;
+  /** The human-check phrase that gave a captcha page away; empty for the vendors' scripts. */
+  phrase: string;
 }
 
 /** Interstitials are tiny; a real page that merely has a captcha in its form is not one. */
@@ -50,16 +53,14 @@ const CHALLENGE_PHRASES = ['安全验证', '人机验证', '滑动验证', '拖�
 /** Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link itself. */
 export function detectBotWall(status: number, headers: Record<string, string>, body: string, page: PageFacts | undefined): BotWall | undefined {
   const cookies = headers['set-cookie'] ?? '';
-  if (status === 412 && /\$_ts/.test(body)) return { vendor: '瑞数 (Ruishu)', evidence: 'HTTP 412 with a $_ts challenge script' };
-  if (/__jsl_clearance|\('_'\)\+\('_'\)\+\('j'\)\+\('s'\)\+\('l'\)/.test(body) || /__jsl_clearance/.test(cookies)) {
-    return { vendor: '加速乐 (Jiasule)', evidence: `HTTP ${status} with a __jsl_clearance cookie challenge` };
+  const wall = (vendor: WallVendor, phrase = ''): BotWall => ({ vendor, status, phrase });
+  if (status === 412 && /\$_ts/.test(body)) return wall('ruishu');
+  if (status === 521 || /__jsl_clearance|\('_'\)\+\('_'\)\+\('j'\)\+\('s'\)\+\('l'\)/.test(body) || /__jsl_clearance/.test(cookies)) {
+    return wall('jiasule');
   }
-  if (status === 521) return { vendor: '加速乐 (Jiasule)', evidence: 'HTTP 521 challenge' };
-  if (/just a moment|cf-chl|challenge-platform/i.test(body) && (status === 403 || status === 503 || status === 429)) {
-    return { vendor: 'Cloudflare', evidence: `HTTP ${status} "Just a moment" challenge` };
-  }
+  if (/just a moment|cf-chl|challenge-platform/i.test(body) && (status === 403 || status === 503 || status === 429)) return wall('cloudflare');
   const phrase = page && findChallengePhrase(page);
-  return phrase ? { vendor: 'captcha', evidence: `the page only asks for a human check ("${phrase}")` } : undefined;
+  return phrase ? wall('captcha', phrase) : undefined;
 }
 
 function findChallengePhrase(page: PageFacts): string | undefined {
@@ -70,13 +71,18 @@ function findChallengePhrase(page: PageFacts): string | undefined {
 
 const LOADING_PHRASES = ['正在加载', '数据加载中', '加载中', 'loading'];
 
+export interface ScriptLoader {
+  loader: LoaderKind;
+  phrase: string;
+}
+
 /**
  * Pages whose content arrives by script: Anhui's /public/column pages load their lists from
  * /site/label/…?IsAjax=1, others show "正在加载" where the list will be.
  */
-export function findScriptLoader(page: PageFacts): string | undefined {
-  if (/\/site\/label\/[^'"\s]*isajax=1/i.test(page.scripts)) return 'its list is loaded by script from /site/label/…?IsAjax=1';
+export function findScriptLoader(page: PageFacts): ScriptLoader | undefined {
+  if (/\/site\/label\/[^'"\s]*isajax=1/i.test(page.scripts)) return { loader: 'ajax', phrase: '' };
   const text = lines(page);
   const loading = LOADING_PHRASES.find((phrase) => standsAlone(text, phrase, 4));
-  return loading ? `it shows "${loading}" until a script fills it` : undefined;
+  return loading ? { loader: 'text', phrase: loading } : undefined;
 }

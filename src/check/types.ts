@@ -1,15 +1,16 @@
 import type { Evidence } from '../criteria/types.js';
+import type { Reason } from '../i18n/index.js';
 import type { FetchFailure, FetchedResponse } from '../fetch/fetcher.js';
 
 export type Verdict = 'pass' | 'fail' | 'unverified';
 
 export type CheckName = 'fetch' | 'blocked' | 'status' | 'content' | 'keywords' | 'freshness';
 
-/** One check's outcome: a value with a sentence for humans, never an exception. */
+/** One check's outcome: a value with a reason that each language can put in words, never an exception. */
 export interface CheckResult {
   name: CheckName;
   status: Verdict;
-  message: string;
+  reason: Reason;
 }
 
 export interface EvidenceResult {
@@ -26,9 +27,9 @@ export interface EvidenceResult {
   fetch: FetchFailure | Omit<FetchedResponse, 'body'>;
 }
 
-export const pass = (name: CheckName, message: string): CheckResult => ({ name, status: 'pass', message });
-export const fail = (name: CheckName, message: string): CheckResult => ({ name, status: 'fail', message });
-export const unverified = (name: CheckName, message: string): CheckResult => ({ name, status: 'unverified', message });
+export const pass = (name: CheckName, reason: Reason): CheckResult => ({ name, status: 'pass', reason });
+export const fail = (name: CheckName, reason: Reason): CheckResult => ({ name, status: 'fail', reason });
+export const unverified = (name: CheckName, reason: Reason): CheckResult => ({ name, status: 'unverified', reason });
 
 /** Any failure fails; otherwise anything unverified leaves the whole unverified. */
 export function combineVerdicts(verdicts: Iterable<Verdict>): Verdict {

@@ -6,6 +6,7 @@ import type { Criteria } from '../criteria/types.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { EXIT } from '../exit-codes.js';
 import { FORMATTERS } from '../report/index.js';
+import { detectLang } from '../i18n/index.js';
 import { useColor, UsageError, type Io } from './io.js';
 import { applyRunFlags, parseNow, parseScore, type RunFlags } from './options.js';
 
@@ -52,7 +53,8 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
   }
 
   const columns = io.stdout.isTTY ? io.stdout.columns : undefined;
-  io.stdout.write(formatter.format(report, { color: useColor(io), verbose: Boolean(flags.verbose), ...(columns ? { columns } : {}) }));
+  const lang = detectLang(io.env);
+  io.stdout.write(formatter.format(report, { lang, color: useColor(io), verbose: Boolean(flags.verbose), ...(columns ? { columns } : {}) }));
   return exitCodeFor(report, failUnder);
 }
 

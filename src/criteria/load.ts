@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
@@ -91,6 +92,7 @@ class CriteriaReader {
     }
     return {
       path: this.file,
+      sha256: createHash('sha256').update(this.text).digest('hex'),
       version: 1,
       title: this.optionalString(root, 'title') ?? this.file,
       settings,

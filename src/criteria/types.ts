@@ -75,6 +75,8 @@ export interface Indicator {
 
 export interface Criteria {
   path: string;
+  /** Of the file's bytes as read, so a report names exactly which criteria it judged. */
+  sha256: string;
   version: 1;
   title: string;
   settings: Settings;

@@ -1,3 +1,5 @@
+import { reason, type Reason } from '../i18n/index.js';
+
 /** Stable codes for why a URL could not be fetched; reports and tests match on these, not on messages. */
 export type FetchErrorCode =
   | 'DNS_NOT_FOUND'
@@ -14,10 +16,8 @@ export type FetchErrorCode =
   | 'NO_NETWORK'
   | 'NETWORK_ERROR';
 
-export interface FetchError {
-  code: FetchErrorCode;
-  message: string;
-}
+/** A fetch failure is itself a reason: its code is the error code, its params what the message needs. */
+export type FetchError = Extract<Reason, { code: FetchErrorCode }>;
 
 /** Failures on our side of the wire say nothing about the site, so they leave evidence unverified. */
 export function isLocalProblem(code: FetchErrorCode): boolean {
@@ -30,34 +30,32 @@ export function isRetryable(code: FetchErrorCode): boolean {
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
-/** Maps undici and Node errors, which carry a `code`, to our codes and a sentence a user can act on. */
+/** Maps undici and Node errors, which carry a `code`, to ours. */
 export function classifyError(error: unknown, host: string, timeoutMs: number): FetchError {
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code ?? '';
   const detail = err.cause?.message ?? err.message ?? String(error);
   switch (code) {
     case 'ENOTFOUND':
-      return { code: 'DNS_NOT_FOUND', message: `cannot resolve host ${host} (DNS: not found; check the address, or the network/DNS of this machine)` };
+      return reason('DNS_NOT_FOUND', { host });
     case 'EAI_AGAIN':
-      return { code: 'DNS_UNAVAILABLE', message: `DNS lookup for ${host} failed temporarily (is this machine online?)` };
+      return reason('DNS_UNAVAILABLE', { host });
     case 'ECONNREFUSED':
-      return { code: 'CONNECTION_REFUSED', message: `${host} refused the connection` };
+      return reason('CONNECTION_REFUSED', { host });
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
-      return { code: 'CONNECTION_RESET', message: `${host} closed the connection before answering` };
+      return reason('CONNECTION_RESET', { host });
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return { code: 'CONNECT_TIMEOUT', message: `could not connect to ${host} in time` };
+      return reason('CONNECT_TIMEOUT', { host });
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'TIMEOUT':
-      return { code: 'TIMEOUT', message: `no complete answer from ${host} within ${timeoutMs / 1000}s` };
+      return reason('TIMEOUT', { host, seconds: timeoutMs / 1000 });
     case 'ENETUNREACH':
-      return { code: 'NO_NETWORK', message: `this machine has no route to ${host} (is it online?)` };
-    case 'EHOSTUNREACH':
-      return { code: 'NETWORK_ERROR', message: `${host} is unreachable` };
+      return reason('NO_NETWORK', { host });
   }
-  if (TLS_CODES.test(code)) return { code: 'TLS_ERROR', message: `TLS error from ${host}: ${code}` };
-  return { code: 'NETWORK_ERROR', message: `request to ${host} failed: ${code ? code + ' ' : ''}${detail}` };
+  if (TLS_CODES.test(code)) return reason('TLS_ERROR', { host, detail: code });
+  return reason('NETWORK_ERROR', { host, detail: `${code ? code + ' ' : ''}${detail}` });
 }

@@ -2,6 +2,7 @@ import type { Readable, Transform } from 'node:stream';
 import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../criteria/types.js';
+import { reason } from '../i18n/index.js';
 import { sleep } from '../util/sleep.js';
 import { classifyError, isRetryable, type FetchError } from './errors.js';
 import type { HostScheduler } from './scheduler.js';
@@ -78,14 +79,14 @@ export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchRes
 
     const next = redirectTarget(location, current);
     if (!next) {
-      return { ...base(), ok: false, error: { code: 'BAD_REDIRECT', message: `redirects to ${JSON.stringify(location)}, which is not a web address` } };
+      return { ...base(), ok: false, error: reason('BAD_REDIRECT', { location }) };
     }
     redirects.push({ url: current, status: result.status, location: next });
     if (visited.has(next)) {
-      return { ...base(), ok: false, error: { code: 'REDIRECT_LOOP', message: `redirect loop: ${[...redirects.map((h) => h.url), next].join(' → ')}` } };
+      return { ...base(), ok: false, error: reason('REDIRECT_LOOP', { chain: [...redirects.map((h) => h.url), next] }) };
     }
     if (redirects.length > ctx.settings.maxRedirects) {
-      return { ...base(), ok: false, error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${ctx.settings.maxRedirects} redirects` } };
+      return { ...base(), ok: false, error: reason('TOO_MANY_REDIRECTS', { max: ctx.settings.maxRedirects }) };
     }
     current = next;
   }
@@ -146,10 +147,10 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     return { ok: true, status: response.statusCode, headers, body, truncated, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (error) {
-    if (ctx.signal?.aborted) return { ok: false, error: { code: 'INTERRUPTED', message: 'the audit was interrupted before this link was checked' } };
+    if (ctx.signal?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
     const host = new URL(url).host;
-    const reason = timeout.aborted ? { code: 'TIMEOUT' } : error;
-    return { ok: false, error: classifyError(reason, host, settings.timeoutMs) };
+    const cause = timeout.aborted ? { code: 'TIMEOUT' } : error;
+    return { ok: false, error: classifyError(cause, host, settings.timeoutMs) };
   }
 }
 

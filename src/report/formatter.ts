@@ -1,6 +1,8 @@
 import type { AuditReport } from '../audit.js';
+import type { Lang } from '../i18n/index.js';
 
 export interface FormatOptions {
+  lang: Lang;
   color: boolean;
   verbose: boolean;
   /** Terminal width when known; the table fits long reasons into it. */

@@ -1,30 +1,43 @@
 import type { AuditReport } from '../audit.js';
 import type { EvidenceResult } from '../check/types.js';
+import { TOOL } from '../criteria/settings.js';
+import { explain, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
+import { problemText } from './words.js';
 
-/** The report as JSON, `version: 1`. Field names are a contract: add, never rename. */
+/**
+ * The report as JSON, `version: 1`, described by schema/report.schema.json. Field names and codes
+ * are a contract: add, never rename. Messages are in the report's language; codes stay English.
+ */
 export const jsonFormatter: Formatter = {
   name: 'json',
-  format(report) {
-    return JSON.stringify(toJson(report), null, 2) + '\n';
+  format(report, options) {
+    return JSON.stringify(toJson(report, options.lang), null, 2) + '\n';
   },
 };
 
-export function toJson(report: AuditReport) {
+export function toJson(report: AuditReport, lang: Lang) {
   return {
     version: 1,
+    tool: { name: TOOL.name, version: TOOL.version },
     title: report.title,
+    lang,
     now: report.now.toISOString(),
+    started_at: report.startedAt.toISOString(),
+    finished_at: report.finishedAt.toISOString(),
     complete: report.complete,
+    criteria: report.criteria,
     score: report.totals.score,
     max_score: report.totals.maxScore,
     summary: { indicators: report.totals.indicators, evidence: report.totals.evidence },
-    indicators: report.indicators.map(indicatorJson),
+    indicators: report.indicators.map((r) => indicatorJson(r, lang)),
   };
 }
 
-interface IndicatorJson {
+export type ReportJson = ReturnType<typeof toJson>;
+
+export interface IndicatorJson {
   id: string;
   title: string;
   weight: number;
@@ -33,12 +46,14 @@ interface IndicatorJson {
   status: string;
   passed: number;
   total: number;
+  line: number;
   reason?: string;
+  reason_code?: string;
   indicators?: IndicatorJson[];
-  evidence?: ReturnType<typeof evidenceJson>[];
+  evidence?: EvidenceJson[];
 }
 
-function indicatorJson(result: IndicatorResult): IndicatorJson {
+function indicatorJson(result: IndicatorResult, lang: Lang): IndicatorJson {
   const { indicator } = result;
   const out: IndicatorJson = {
     id: indicator.id,
@@ -49,18 +64,25 @@ function indicatorJson(result: IndicatorResult): IndicatorJson {
     status: result.verdict,
     passed: result.passed,
     total: result.total,
+    line: indicator.position.line,
   };
-  if (result.reason) out.reason = result.reason;
-  if (result.evidence) out.evidence = result.evidence.map(evidenceJson);
-  else out.indicators = result.children.map(indicatorJson);
+  if (result.problem) {
+    out.reason = problemText(result.problem, lang);
+    out.reason_code = result.problem.reason.code;
+  }
+  if (result.evidence) out.evidence = result.evidence.map((e) => evidenceJson(e, lang));
+  else out.indicators = result.children.map((c) => indicatorJson(c, lang));
   return out;
 }
 
-function evidenceJson(result: EvidenceResult) {
+export type EvidenceJson = ReturnType<typeof evidenceJson>;
+
+function evidenceJson(result: EvidenceResult, lang: Lang) {
   const error = result.fetch.ok ? undefined : result.fetch.error;
   return {
     title: result.evidence.title,
     url: result.evidence.url,
+    line: result.evidence.position.line,
     final_url: result.finalUrl,
     redirects: result.redirects,
     status: result.verdict,
@@ -68,7 +90,9 @@ function evidenceJson(result: EvidenceResult) {
     error_code: error?.code ?? null,
     last_updated: result.lastUpdated ?? null,
     date_source: result.dateSource ?? null,
-    checks: result.checks.map((c) => ({ name: c.name, ok: c.status === 'pass', status: c.status, message: c.message })),
+    checks: result.checks.map((c) => ({
+      name: c.name, ok: c.status === 'pass', status: c.status, code: c.reason.code, message: explain(c.reason, lang),
+    })),
     duration_ms: result.durationMs,
     attempts: result.fetch.attempts,
   };

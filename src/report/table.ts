@@ -2,12 +2,12 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import stringWidth from 'string-width';
 import type { AuditReport } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
+import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
-import type { FormatOptions, Formatter } from './formatter.js';
+import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
+import { checkText, firstFailedCheck, formatNumber, problemText } from './words.js';
 
-const VERDICT_LABEL: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', unverified: 'UNVERIFIED' };
-const HEADERS = ['ID', 'Indicator', 'Weight', 'Score', 'Verdict', 'Evidence', 'First problem'];
 const TITLE_WIDTH = 28;
 
 type Row = { cells: string[]; verdict?: Verdict; dim?: boolean };
@@ -17,38 +17,41 @@ export const tableFormatter: Formatter = {
   name: 'table',
   format(report, options) {
     const chalk = new Chalk({ level: options.color ? 1 : 0 });
-    const rows = report.indicators.flatMap((r) => indicatorRows(r, 0, options.verbose));
-    const lines = [chalk.bold(sanitize(report.title)), ...renderRows(rows, chalk, options.columns), '', ...summary(report, chalk)];
+    const t = catalogue(options.lang);
+    const rows = report.indicators.flatMap((r) => indicatorRows(r, 0, options.verbose, options.lang));
+    const lines = [chalk.bold(sanitize(report.title)), ...renderRows(t.ui.headers, rows, chalk, options.columns), '', ...summary(report, chalk, t)];
     return lines.join('\n') + '\n';
   },
 };
 
-function indicatorRows(result: IndicatorResult, depth: number, verbose: boolean): Row[] {
+function indicatorRows(result: IndicatorResult, depth: number, verbose: boolean, lang: Lang): Row[] {
   const { indicator } = result;
+  const verdicts = catalogue(lang).ui.verdict;
   const title = truncate('  '.repeat(depth) + sanitize(indicator.title), TITLE_WIDTH);
   const row: Row = {
     cells: [
       indicator.id, title, formatNumber(indicator.weight), formatNumber(result.score),
-      VERDICT_LABEL[result.verdict], `${result.passed}/${result.total}`,
-      result.verdict === 'pass' ? '' : sanitize(result.reason ?? ''),
+      verdicts[result.verdict], `${result.passed}/${result.total}`,
+      result.verdict === 'pass' ? '' : problemText(result.problem, lang),
     ],
     verdict: result.verdict,
   };
   const below = result.evidence
-    ? (verbose ? result.evidence.map((e) => evidenceRow(e, depth + 1)) : [])
-    : result.children.flatMap((child) => indicatorRows(child, depth + 1, verbose));
+    ? (verbose ? result.evidence.map((e) => evidenceRow(e, depth + 1, lang)) : [])
+    : result.children.flatMap((child) => indicatorRows(child, depth + 1, verbose, lang));
   return [row, ...below];
 }
 
 /** --verbose: URL, HTTP status, date found and the reason, under the indicator's columns. */
-function evidenceRow(result: EvidenceResult, depth: number): Row {
+function evidenceRow(result: EvidenceResult, depth: number, lang: Lang): Row {
+  const t = catalogue(lang);
   const status = result.httpStatus ? `HTTP ${result.httpStatus}` : (result.fetch.ok ? '' : result.fetch.error.code);
-  const date = result.lastUpdated ? `${result.lastUpdated} (${result.dateSource})` : '';
-  const problem = result.checks.find((c) => c.status !== 'pass');
+  const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
+  const problem = firstFailedCheck(result);
   // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
-  const detail = [problem ? sanitize(problem.message) : '', status, date, sanitize(result.evidence.url)].filter(Boolean).join(' · ');
+  const detail = [problem ? checkText(problem, lang) : '', status, date, sanitize(result.evidence.url)].filter(Boolean).join(' · ');
   return {
-    cells: ['', truncate('  '.repeat(depth) + '↳ ' + sanitize(result.evidence.title), TITLE_WIDTH), '', '', VERDICT_LABEL[result.verdict], '', detail],
+    cells: ['', truncate('  '.repeat(depth) + '↳ ' + sanitize(result.evidence.title), TITLE_WIDTH), '', '', t.ui.verdict[result.verdict], '', detail],
     verdict: result.verdict,
     dim: true,
   };
@@ -57,10 +60,10 @@ function evidenceRow(result: EvidenceResult, depth: number): Row {
 /** Narrower than this, the last column moves to lines of its own under the row. */
 const MIN_LAST_COLUMN = 30;
 
-function renderRows(rows: Row[], chalk: ChalkInstance, columns: number | undefined): string[] {
-  const all = [{ cells: HEADERS }, ...rows] as Row[];
-  const last = HEADERS.length - 1;
-  const widths = HEADERS.map((_, i) => (i === last ? 0 : Math.max(...all.map((r) => stringWidth(r.cells[i] ?? '')))));
+function renderRows(headers: readonly string[], rows: Row[], chalk: ChalkInstance, columns: number | undefined): string[] {
+  const all = [{ cells: [...headers] }, ...rows] as Row[];
+  const last = headers.length - 1;
+  const widths = headers.map((_, i) => (i === last ? 0 : Math.max(...all.map((r) => stringWidth(r.cells[i] ?? '')))));
   const fixed = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
   const numeric = new Set([2, 3]);
   return all.flatMap((row, index) => {
@@ -106,20 +109,14 @@ function paint(line: string, row: Row, chalk: ChalkInstance): string {
   return row.dim ? chalk.dim(colour(line)) : colour(line);
 }
 
-function summary(report: AuditReport, chalk: ChalkInstance): string[] {
+function summary(report: AuditReport, chalk: ChalkInstance, t: Catalogue): string[] {
   const { totals } = report;
-  const counts = totals.indicators;
   const lines = [
-    chalk.bold(`Score: ${formatNumber(totals.score)} / ${formatNumber(totals.maxScore)}`),
-    `Indicators: ${chalk.green(`${counts.pass} pass`)}, ${chalk.red(`${counts.fail} fail`)}, ${chalk.yellow(`${counts.unverified} unverified`)}` +
-      ` · Evidence: ${totals.evidence.pass} pass, ${totals.evidence.fail} fail, ${totals.evidence.unverified} unverified`,
+    chalk.bold(t.ui.score(formatNumber(totals.score), formatNumber(totals.maxScore))),
+    `${t.ui.indicatorCounts(totals.indicators)} · ${t.ui.evidenceCounts(totals.evidence)}`,
   ];
-  if (!report.complete) lines.push(chalk.yellow('Interrupted: links not yet checked are counted as unverified.'));
+  if (!report.complete) lines.push(chalk.yellow(t.ui.interrupted));
   return lines;
-}
-
-function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
 function padEnd(text: string, width: number): string {

@@ -1,5 +1,12 @@
 import type { Indicator } from '../criteria/types.js';
 import { combineVerdicts, type EvidenceResult, type Verdict } from '../check/types.js';
+import { reason, type Reason } from '../i18n/index.js';
+
+/** The first thing wrong below a node: which evidence, and why. */
+export interface Problem {
+  evidence?: string;
+  reason: Reason;
+}
 
 export interface IndicatorResult {
   indicator: Indicator;
@@ -10,12 +17,10 @@ export interface IndicatorResult {
   passed: number;
   total: number;
   /** The first problem below this node, for the table's last column. */
-  reason?: string;
+  problem?: Problem;
   children: IndicatorResult[];
   evidence?: EvidenceResult[];
 }
-
-export const NO_EVIDENCE = 'no evidence cited';
 
 /** A leaf earns weight × passed/total; a parent earns the sum of its children. */
 export function scoreIndicator(indicator: Indicator, results: Map<unknown, EvidenceResult>): IndicatorResult {
@@ -30,25 +35,25 @@ export function scoreIndicator(indicator: Indicator, results: Map<unknown, Evide
     total: children.reduce((sum, c) => sum + c.total, 0),
     children,
   };
-  const reason = children.find((c) => c.verdict === result.verdict && c.reason)?.reason;
-  return reason ? { ...result, reason } : result;
+  const problem = children.find((c) => c.verdict === result.verdict && c.problem)?.problem;
+  return problem ? { ...result, problem } : result;
 }
 
 function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorResult {
   const total = evidence.length;
   const passed = evidence.filter((e) => e.verdict === 'pass').length;
   const base = { indicator, maxScore: indicator.weight, passed, total, children: [], evidence };
-  if (total === 0) return { ...base, score: 0, verdict: 'fail', reason: NO_EVIDENCE };
+  if (total === 0) return { ...base, score: 0, verdict: 'fail', problem: { reason: reason('NO_EVIDENCE', {}) } };
   const verdict = combineVerdicts(evidence.map((e) => e.verdict));
   const result: IndicatorResult = { ...base, score: roundScore((indicator.weight * passed) / total), verdict };
-  const reason = firstProblem(evidence, verdict);
-  return reason ? { ...result, reason } : result;
+  const problem = firstProblem(evidence, verdict);
+  return problem ? { ...result, problem } : result;
 }
 
-function firstProblem(evidence: EvidenceResult[], verdict: Verdict): string | undefined {
+function firstProblem(evidence: EvidenceResult[], verdict: Verdict): Problem | undefined {
   const culprit = evidence.find((e) => e.verdict === verdict && verdict !== 'pass');
   const check = culprit?.checks.find((c) => c.status === verdict);
-  return culprit && check ? `${culprit.evidence.title}: ${check.message}` : undefined;
+  return culprit && check ? { evidence: culprit.evidence.title, reason: check.reason } : undefined;
 }
 
 /** Scores are shown to two decimals; rounding here keeps sums and JSON free of float noise. */

@@ -1,0 +1,79 @@
+import type { Catalogue } from './catalogue.js';
+
+const list = (words: string[]) => words.map((w) => `"${w}"`).join(', ');
+const source = (s: string) => s;
+const VENDORS = { ruishu: '瑞数 (Ruishu)', jiasule: '加速乐 (Jiasule)', cloudflare: 'Cloudflare', captcha: 'captcha' };
+const loaderText = (loader: string, phrase: string) =>
+  loader === 'ajax' ? 'its list is loaded by script from /site/label/…?IsAjax=1' : `it shows "${phrase}" until a script fills it`;
+const keywordProblems = (missing: string[], anyOf: string[]) =>
+  [...(missing.length ? [`missing ${list(missing)}`] : []), ...(anyOf.length ? [`none of ${list(anyOf)} found`] : [])].join('; ');
+
+export const en: Catalogue = {
+  reasons: {
+    DNS_NOT_FOUND: (p) => `cannot resolve host ${p.host} (DNS: not found; check the address, or the network/DNS of this machine)`,
+    DNS_UNAVAILABLE: (p) => `DNS lookup for ${p.host} failed temporarily (is this machine online?)`,
+    CONNECTION_REFUSED: (p) => `${p.host} refused the connection`,
+    CONNECTION_RESET: (p) => `${p.host} closed the connection before answering`,
+    CONNECT_TIMEOUT: (p) => `could not connect to ${p.host} in time`,
+    TIMEOUT: (p) => `no complete answer from ${p.host} within ${p.seconds}s`,
+    TLS_ERROR: (p) => `TLS error from ${p.host}: ${p.detail}`,
+    REDIRECT_LOOP: (p) => `redirect loop: ${p.chain.join(' → ')}`,
+    TOO_MANY_REDIRECTS: (p) => `more than ${p.max} redirects`,
+    BAD_REDIRECT: (p) => `redirects to ${JSON.stringify(p.location)}, which is not a web address`,
+    INTERRUPTED: () => 'the audit was interrupted before this link was checked',
+    NO_NETWORK: (p) => `this machine has no route to ${p.host} (is it online?)`,
+    NETWORK_ERROR: (p) => `request to ${p.host} failed: ${p.detail}`,
+    BOT_WALL: (p) => {
+      const how = p.vendor === 'captcha' ? `the page only asks for a human check ("${p.phrase}")`
+        : p.vendor === 'ruishu' ? 'HTTP 412 with a $_ts challenge script'
+        : p.vendor === 'cloudflare' ? `HTTP ${p.status} "Just a moment" challenge`
+        : `HTTP ${p.status} with a __jsl_clearance cookie challenge`;
+      return `blocked by a bot wall (${VENDORS[p.vendor]}: ${how}); open the link in a browser to check it`;
+    },
+    STATUS_OK: (p) => `HTTP ${p.status}${p.redirects ? ` after ${p.redirects} redirect(s)` : ''}${p.truncated ? '; body cut at the size cap, the first part was checked' : ''}`,
+    STATUS_UNEXPECTED: (p) => `HTTP ${p.status}${STATUS_NAMES[p.status] ? ` ${STATUS_NAMES[p.status]}` : ''}, expected ${p.expected}`,
+    CONTENT_OK: () => 'the page has content',
+    SOFT_404: (p) => `soft 404: the page says "${p.phrase}"`,
+    SELECTOR_EMPTY: (p) => `selector "${p.selector}" matched nothing on the page`,
+    SELECTOR_INVALID: (p) => `selector "${p.selector}" is not valid CSS: ${p.detail}`,
+    DOCUMENT_UNREAD: (p) => `the link serves a document (${p.type}), which this version cannot read yet`,
+    ANALYSIS_FAILED: (p) => `the page could not be analysed (${p.detail}); please report this`,
+    KEYWORDS_OK: (p) => (p.found.length ? `found ${list(p.found)}` : 'no keyword required'),
+    KEYWORDS_MISSING: (p) => keywordProblems(p.missing, p.anyOf),
+    KEYWORDS_FORBIDDEN: (p) => `the page contains ${list(p.found)}, which it must not`,
+    KEYWORDS_UNSEEN: (p) => `${keywordProblems(p.missing, p.anyOf)} in the page's HTML, but ${loaderText(p.loader, p.phrase)}`,
+    FRESH: (p) => `last updated ${p.date} (${source(p.source)}), ${p.age} day(s) ago; allowed ${p.allowed}`,
+    STALE: (p) => `last updated ${p.date} (${source(p.source)}), ${p.age} day(s) ago; older than ${p.allowed} (updates must be on or after ${p.cutoff})`,
+    NO_DATE: () => 'no publication date found on the page; an item with no date counts as not updated',
+    NO_DATE_SCRIPT_FILLED: (p) => `no date in the page's HTML: ${loaderText(p.loader, p.phrase)}, so its dates cannot be read without a browser`,
+    NO_EVIDENCE: () => 'no evidence cited',
+  },
+  ui: {
+    verdict: { pass: 'PASS', fail: 'FAIL', unverified: 'UNVERIFIED' },
+    headers: ['ID', 'Indicator', 'Weight', 'Score', 'Verdict', 'Evidence', 'First problem'],
+    score: (score, max) => `Score: ${score} / ${max}`,
+    indicatorCounts: (c) => `Indicators: ${c.pass} pass, ${c.fail} fail, ${c.unverified} unverified`,
+    evidenceCounts: (c) => `Evidence: ${c.pass} pass, ${c.fail} fail, ${c.unverified} unverified`,
+    interrupted: 'Interrupted: links not yet checked are counted as unverified.',
+    dateSource: source,
+    demoSite: (origin) => `Demo site on ${origin} (stops when the audit ends)`,
+    validated: (p) => `${p.path}: OK — ${p.sections} top-level indicators, ${p.evidence} evidence links (${p.urls} distinct URLs)${p.warnings ? `, ${p.warnings} warning(s)` : ''}`,
+    validateFailed: (p) => `${p.path}: ${p.errors} error(s); nothing was fetched`,
+    labels: {
+      report: 'Evidence audit', score: 'Score', sections: 'Sections', indicators: 'Indicators', evidence: 'Evidence',
+      url: 'URL', finalUrl: 'Final URL', httpStatus: 'HTTP status', lastUpdated: 'Last updated', reason: 'Reason',
+      verdict: 'Verdict', weight: 'Weight', id: 'ID', indicator: 'Indicator', generated: 'Generated', criteria: 'Criteria',
+      now: 'Audited as of', onlyFailures: 'Show only problems', changes: 'Changes since the baseline',
+      newlyFailing: 'Newly failing', fixed: 'Fixed', scoreChange: 'Score change', baseline: 'Baseline', skipped: 'Not audited',
+      incomplete: 'Incomplete: the audit was interrupted; links not yet checked are counted as unverified.',
+      noProblems: 'No problems found.', requirement: 'Requirement',
+    },
+    scoreDelta: (delta) => `Score change: ${delta}`,
+    skippedBecause: (reason) => `Audited ${reason}; the other indicators were skipped and score 0 here.`,
+  },
+};
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};

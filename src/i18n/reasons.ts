@@ -1,0 +1,58 @@
+/**
+ * Why a check ended as it did, as data: a stable English code for JSON and scripts, and the
+ * parameters each language's catalogue needs to say it in words.
+ */
+export type WallVendor = 'ruishu' | 'jiasule' | 'cloudflare' | 'captcha';
+export type LoaderKind = 'ajax' | 'text';
+
+export interface ReasonParams {
+  // fetch
+  DNS_NOT_FOUND: { host: string };
+  DNS_UNAVAILABLE: { host: string };
+  CONNECTION_REFUSED: { host: string };
+  CONNECTION_RESET: { host: string };
+  CONNECT_TIMEOUT: { host: string };
+  TIMEOUT: { host: string; seconds: number };
+  TLS_ERROR: { host: string; detail: string };
+  REDIRECT_LOOP: { chain: string[] };
+  TOO_MANY_REDIRECTS: { max: number };
+  BAD_REDIRECT: { location: string };
+  INTERRUPTED: Record<string, never>;
+  NO_NETWORK: { host: string };
+  NETWORK_ERROR: { host: string; detail: string };
+  // blocked
+  BOT_WALL: { vendor: WallVendor; status: number; phrase: string };
+  // status
+  STATUS_OK: { status: number; redirects: number; truncated: boolean };
+  STATUS_UNEXPECTED: { status: number; expected: string };
+  // content
+  CONTENT_OK: Record<string, never>;
+  SOFT_404: { phrase: string };
+  SELECTOR_EMPTY: { selector: string };
+  SELECTOR_INVALID: { selector: string; detail: string };
+  DOCUMENT_UNREAD: { type: string };
+  ANALYSIS_FAILED: { detail: string };
+  // keywords
+  KEYWORDS_OK: { found: string[] };
+  KEYWORDS_MISSING: { missing: string[]; anyOf: string[] };
+  KEYWORDS_FORBIDDEN: { found: string[] };
+  KEYWORDS_UNSEEN: { missing: string[]; anyOf: string[]; loader: LoaderKind; phrase: string };
+  // freshness
+  FRESH: { date: string; source: string; age: number; allowed: string };
+  STALE: { date: string; source: string; age: number; allowed: string; cutoff: string };
+  NO_DATE: Record<string, never>;
+  NO_DATE_SCRIPT_FILLED: { loader: LoaderKind; phrase: string };
+  // indicators
+  NO_EVIDENCE: Record<string, never>;
+}
+
+export type ReasonCode = keyof ReasonParams;
+
+export type Reason = { [K in ReasonCode]: { code: K; params: ReasonParams[K] } }[ReasonCode];
+
+export function reason<K extends ReasonCode>(code: K, params: ReasonParams[K]): { code: K; params: ReasonParams[K] } {
+  return { code, params };
+}
+
+/** A catalogue must say every reason: the compiler checks both languages are complete. */
+export type ReasonCatalogue = { [K in ReasonCode]: (p: ReasonParams[K]) => string };

@@ -1,0 +1,79 @@
+import type { Catalogue } from './catalogue.js';
+
+const list = (words: string[]) => words.map((w) => `“${w}”`).join('、');
+const SOURCES: Record<string, string> = { 'page text': '页面正文', 'Last-Modified header': 'Last-Modified 响应头' };
+const source = (s: string) => SOURCES[s] ?? s.replace(/^meta /, '元数据 ');
+const VENDORS = { ruishu: '瑞数', jiasule: '加速乐', cloudflare: 'Cloudflare', captcha: '验证码页面' };
+const loaderText = (loader: string, phrase: string) =>
+  loader === 'ajax' ? '其列表由脚本从 /site/label/…?IsAjax=1 加载' : `页面显示“${phrase}”，内容要由脚本填充`;
+const keywordProblems = (missing: string[], anyOf: string[]) =>
+  [...(missing.length ? [`缺少${list(missing)}`] : []), ...(anyOf.length ? [`${list(anyOf)}均未出现`] : [])].join('；');
+
+export const zh: Catalogue = {
+  reasons: {
+    DNS_NOT_FOUND: (p) => `无法解析域名 ${p.host}（DNS 查无此域名；请核对网址，或检查本机网络与 DNS）`,
+    DNS_UNAVAILABLE: (p) => `域名 ${p.host} 暂时无法解析（本机是否联网？）`,
+    CONNECTION_REFUSED: (p) => `${p.host} 拒绝连接`,
+    CONNECTION_RESET: (p) => `${p.host} 未响应即断开了连接`,
+    CONNECT_TIMEOUT: (p) => `连接 ${p.host} 超时`,
+    TIMEOUT: (p) => `${p.host} 在 ${p.seconds} 秒内未返回完整响应`,
+    TLS_ERROR: (p) => `${p.host} 的 TLS 证书或加密连接出错：${p.detail}`,
+    REDIRECT_LOOP: (p) => `循环跳转：${p.chain.join(' → ')}`,
+    TOO_MANY_REDIRECTS: (p) => `跳转超过 ${p.max} 次`,
+    BAD_REDIRECT: (p) => `跳转到 ${JSON.stringify(p.location)}，不是网页地址`,
+    INTERRUPTED: () => '核查被中断，此链接尚未检查',
+    NO_NETWORK: (p) => `本机没有到 ${p.host} 的网络路由（本机是否联网？）`,
+    NETWORK_ERROR: (p) => `请求 ${p.host} 失败：${p.detail}`,
+    BOT_WALL: (p) => {
+      const how = p.vendor === 'captcha' ? `页面只要求人工验证（“${p.phrase}”）`
+        : p.vendor === 'ruishu' ? 'HTTP 412 并返回 $_ts 挑战脚本'
+        : p.vendor === 'cloudflare' ? `HTTP ${p.status} “Just a moment” 挑战页`
+        : `HTTP ${p.status} 并要求 __jsl_clearance Cookie`;
+      return `被网站防护拦截（${VENDORS[p.vendor]}：${how}）；请在浏览器中人工打开核对`;
+    },
+    STATUS_OK: (p) => `HTTP ${p.status}${p.redirects ? `，经 ${p.redirects} 次跳转` : ''}${p.truncated ? '；页面超过大小上限，仅检查了前面部分' : ''}`,
+    STATUS_UNEXPECTED: (p) => `HTTP ${p.status}${STATUS_NAMES[p.status] ? `（${STATUS_NAMES[p.status]}）` : ''}，应为 ${p.expected}`,
+    CONTENT_OK: () => '页面有内容',
+    SOFT_404: (p) => `软 404：页面显示“${p.phrase}”`,
+    SELECTOR_EMPTY: (p) => `选择器 "${p.selector}" 在页面上没有匹配到内容`,
+    SELECTOR_INVALID: (p) => `选择器 "${p.selector}" 不是有效的 CSS：${p.detail}`,
+    DOCUMENT_UNREAD: (p) => `链接指向文档（${p.type}），当前版本尚不能读取`,
+    ANALYSIS_FAILED: (p) => `页面无法分析（${p.detail}）；请报告此问题`,
+    KEYWORDS_OK: (p) => (p.found.length ? `找到${list(p.found)}` : '未要求关键词'),
+    KEYWORDS_MISSING: (p) => keywordProblems(p.missing, p.anyOf),
+    KEYWORDS_FORBIDDEN: (p) => `页面含有不应出现的${list(p.found)}`,
+    KEYWORDS_UNSEEN: (p) => `页面 HTML 中${keywordProblems(p.missing, p.anyOf)}，但${loaderText(p.loader, p.phrase)}`,
+    FRESH: (p) => `最近更新 ${p.date}（${source(p.source)}），距今 ${p.age} 天；要求 ${p.allowed} 内`,
+    STALE: (p) => `最近更新 ${p.date}（${source(p.source)}），距今 ${p.age} 天；超过 ${p.allowed}（应不早于 ${p.cutoff}）`,
+    NO_DATE: () => '页面上找不到发布日期；无日期按未更新处理',
+    NO_DATE_SCRIPT_FILLED: (p) => `页面 HTML 中没有日期：${loaderText(p.loader, p.phrase)}，不用浏览器无法读取其日期`,
+    NO_EVIDENCE: () => '未提供佐证材料',
+  },
+  ui: {
+    verdict: { pass: '通过', fail: '未通过', unverified: '无法核验' },
+    headers: ['编号', '指标', '权重', '得分', '结论', '佐证', '首个问题'],
+    score: (score, max) => `得分：${score} / ${max}`,
+    indicatorCounts: (c) => `指标：${c.pass} 项通过，${c.fail} 项未通过，${c.unverified} 项无法核验`,
+    evidenceCounts: (c) => `佐证：${c.pass} 条通过，${c.fail} 条未通过，${c.unverified} 条无法核验`,
+    interrupted: '核查被中断：尚未检查的链接计为无法核验。',
+    dateSource: source,
+    demoSite: (origin) => `演示站点运行于 ${origin}（核查结束后自动关闭）`,
+    validated: (p) => `${p.path}：检查通过，${p.sections} 个一级指标，${p.evidence} 条佐证链接（${p.urls} 个不同网址）${p.warnings ? `，${p.warnings} 条警告` : ''}`,
+    validateFailed: (p) => `${p.path}：${p.errors} 处错误；未发出任何请求`,
+    labels: {
+      report: '佐证材料核查报告', score: '得分', sections: '一级指标', indicators: '指标', evidence: '佐证',
+      url: '链接', finalUrl: '最终网址', httpStatus: 'HTTP 状态', lastUpdated: '最近更新', reason: '原因',
+      verdict: '结论', weight: '权重', id: '编号', indicator: '指标', generated: '生成时间', criteria: '评分标准',
+      now: '核查基准日', onlyFailures: '只看有问题的', changes: '与上次相比的变化',
+      newlyFailing: '新出现的问题', fixed: '已修复', scoreChange: '得分变化', baseline: '对比基准', skipped: '未核查',
+      incomplete: '报告不完整：核查被中断，尚未检查的链接计为无法核验。',
+      noProblems: '未发现问题。', requirement: '要求',
+    },
+    scoreDelta: (delta) => `得分变化：${delta}`,
+    skippedBecause: (reason) => `本次仅核查${reason}；其余指标已跳过，在此计 0 分。`,
+  },
+};
+
+const STATUS_NAMES: Record<number, string> = {
+  403: '禁止访问', 404: '页面不存在', 410: '已删除', 429: '请求过多', 500: '服务器内部错误', 502: '网关错误', 503: '服务不可用', 504: '网关超时',
+};
