@@ -1,4 +1,4 @@
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {
   severity: Severity;
@@ -8,11 +8,13 @@ export interface Diagnostic {
   message: string;
   /** How to fix it, in words the user can act on. */
   fix?: string;
+  /** For lints: the rule's stable name, e.g. same-url-different-labels. */
+  rule?: string;
 }
 
 /** `criteria.yaml:12:7: message (fix)` — the shape editors and CI annotators understand. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const prefix = `${d.file}:${d.line}:${d.col}: ${d.severity === 'warning' ? 'warning: ' : ''}`;
+  const prefix = `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '' : `${d.severity}: `}`;
   return prefix + d.message + (d.fix ? ` (${d.fix})` : '');
 }
 
