@@ -7,13 +7,22 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
-// First Ctrl-C: stop fetching and print what was gathered. Second: leave at once.
+// First Ctrl-C or SIGTERM: stop starting requests, give those in flight a moment, then write every
+// report with what was gathered. A second signal quits at once, unless it is the echo that npm/npx
+// and process-group kills send within the same second.
 const controller = new AbortController();
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130);
-  process.stderr.write('\nInterrupted: finishing the report with what was checked so far (Ctrl-C again to quit)\n');
-  controller.abort();
-});
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) {
+      if (Date.now() - firstSignalAt > 1000) process.exit(130);
+      return;
+    }
+    firstSignalAt = Date.now();
+    process.stderr.write(`\n${signal}: finishing the reports with what was checked so far (send it again to quit at once)\n`);
+    controller.abort();
+  });
+}
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -5,7 +5,9 @@ import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
 import { fetchUrl, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
+import type { ResponseCache } from './fetch/cache.js';
 import { HostScheduler } from './fetch/scheduler.js';
+import type { ProgressEvents } from './progress/index.js';
 import { planRequests } from './plan/plan.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
 
@@ -13,9 +15,14 @@ export interface AuditOptions {
   criteria: Criteria;
   dispatcher: Dispatcher;
   now: Date;
+  /** Stop starting requests; in-flight ones get `graceMs` to finish, then are aborted. */
   signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
+  graceMs?: number;
+  progress?: ProgressEvents;
+  cache?: ResponseCache;
 }
+
+const DEFAULT_GRACE_MS = 3000;
 
 export interface AuditReport {
   title: string;
@@ -37,7 +44,7 @@ export interface AuditReport {
 export interface Changes {
   baseline: { path: string; finishedAt: string; score: number };
   scoreDelta: number;
-  newlyFailing: { id: string; title: string; reason: string }[];
+  newlyFailing: { id: string; title: string; reason: string; previous: 'pass' | 'unverified' | 'new' }[];
   fixed: { id: string; title: string }[];
 }
 
@@ -45,29 +52,36 @@ export interface Changes {
 /** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const startedAt = new Date();
-  const { criteria, now, signal } = options;
-  // Every waiting request listens on the run's abort signal; hundreds at once is expected, not a leak.
-  if (signal) setMaxListeners(0, signal);
+  const { criteria, now, signal, progress } = options;
+  const abortInflight = graceAfter(signal, options.graceMs ?? DEFAULT_GRACE_MS);
   const plan = planRequests(criteria);
   const scheduler = new HostScheduler(criteria.settings);
   const fetchContext = {
     dispatcher: options.dispatcher,
     scheduler,
     settings: criteria.settings,
-    ...(signal ? { signal } : {}),
+    ...(signal ? { signal, abortInflight: abortInflight.signal } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
     // Retrying a bot wall only annoys it.
     shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
   };
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
-  let done = 0;
   const results = new Map<Evidence, EvidenceResult>();
   const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
-  await Promise.all([...plan.requests].map(async ([url, citing]) => {
-    const fetched = await fetchUrl(url, fetchContext);
-    for (const evidence of citing) results.set(evidence, judgeSafely(evidence, fetched, evaluateOptions));
-    options.onProgress?.(++done, plan.requests.size);
-  }));
+  progress?.start(plan.requests.size, hostCounts(plan.requests.keys()));
+  try {
+    await Promise.all([...plan.requests].map(async ([url, citing]) => {
+      const fetched = await fetchUrl(url, fetchContext);
+      for (const evidence of citing) results.set(evidence, judgeSafely(evidence, fetched, evaluateOptions));
+      if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
+      const failed = !fetched.ok || fetched.status >= 400;
+      progress?.urlDone(new URL(url).host, url, failed ? 'failed' : 'ok', fetched.durationMs);
+    }));
+  } finally {
+    progress?.stop();
+    abortInflight.dispose();
+  }
 
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
   return {
@@ -92,4 +106,37 @@ function judgeSafely(evidence: Evidence, fetched: FetchResult, options: Evaluate
   } catch (error) {
     return internalFailure(evidence, fetched, error);
   }
+}
+
+function hostCounts(urls: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const url of urls) {
+    const host = new URL(url).host;
+    counts.set(host, (counts.get(host) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Once the run is told to stop, requests already on the wire get a grace period to finish,
+ * since their answers are nearly in; then they are aborted too.
+ */
+function graceAfter(stop: AbortSignal | undefined, graceMs: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  // Every waiting request listens on these signals; hundreds at once is expected, not a leak.
+  setMaxListeners(0, controller.signal);
+  if (stop) setMaxListeners(0, stop);
+  let timer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    timer = setTimeout(() => controller.abort(), graceMs);
+  };
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
+    },
+  };
 }

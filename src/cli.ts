@@ -5,60 +5,67 @@ import { UsageError, type Io } from './commands/io.js';
 import { validateCommand } from './commands/validate.js';
 import { TOOL } from './criteria/settings.js';
 import { EXIT } from './exit-codes.js';
+import { catalogue, detectLang, parseLang, type Catalogue } from './i18n/index.js';
 import { FORMAT_NAMES } from './report/index.js';
 
-const EXIT_HELP = `
-Exit codes:
-  0    every indicator passed (or, with --fail-under, the score reached it)
-  1    the audit fell short: a failed indicator, or a score under --fail-under
-  2    usage or criteria-file error; nothing was fetched
-  3    internal error (a bug in audit; run again with --debug and report it)
-  130  interrupted (Ctrl-C); the partial report was still printed
-`;
+const DEFAULT_CRITERIA = 'criteria.yaml';
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function addRunOptions(command: Command): Command {
+function addRunOptions(command: Command, help: Catalogue['help']): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('table'))
-    .option('-v, --verbose', 'one row per evidence: URL, HTTP status, date found, reason')
-    .option('--now <date>', 'treat this date as today (YYYY-MM-DD or ISO 8601), for reproducible audits')
-    .option('--fail-under <score>', 'pass the run when the score reaches this, even if indicators fail')
-    .option('--concurrency <n>', 'requests in flight overall (overrides settings.concurrency)')
-    .option('--per-host-concurrency <n>', 'requests in flight to one host')
-    .option('--per-host-rate <n>', 'requests per second to one host, evenly spaced')
-    .option('--timeout <duration>', 'whole-request timeout, e.g. 20s')
-    .option('--retries <n>', 'retries for network errors, 429 and 5xx')
-    .option('--user-agent <text>', 'User-Agent header to send');
+    .addOption(new Option('-f, --format <format>', help.format).choices(FORMAT_NAMES).default('table'))
+    .option('-o, --output <file>', help.output, collect)
+    .option('-v, --verbose', help.verbose)
+    .option('--now <date>', help.now)
+    .option('--fail-under <score>', help.failUnder)
+    .option('--fail-on <policy>', help.failOn, collect)
+    .option('--baseline <report.json>', help.baseline)
+    .option('--cache <dir>', help.cache)
+    .option('--notify <url>', help.notify, collect)
+    .option('--notify-on <when>', help.notifyOn)
+    .option('-q, --quiet', help.quiet)
+    .option('--lang <lang>', help.lang)
+    .option('--concurrency <n>', help.concurrency)
+    .option('--per-host-concurrency <n>', help.perHostConcurrency)
+    .option('--per-host-rate <n>', help.perHostRate)
+    .option('--timeout <duration>', help.timeout)
+    .option('--retries <n>', help.retries)
+    .option('--user-agent <text>', help.userAgent);
 }
 
-export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+export function buildProgram(io: Io, setExitCode: (code: number) => void, help: Catalogue['help']): Command {
   const program = new Command('audit')
-    .description('Check the evidence links cited in a weighted assessment table (政务公开自评表).')
-    .version(TOOL.version, '-V, --version')
-    .argument('[criteria]', 'criteria file', 'criteria.yaml')
-    .addHelpText('after', EXIT_HELP)
+    .description(help.program)
+    .version(TOOL.version, '-V, --version', help.version)
+    .helpOption('-h, --help', help.help)
+    .argument('[criteria]', help.criteriaArg, DEFAULT_CRITERIA)
+    .addHelpText('after', help.exitCodes)
     .enablePositionalOptions()
     .showSuggestionAfterError()
-    .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  addRunOptions(program).action(async (criteria: string, flags: AuditFlags) => {
-    setExitCode(await auditCommand(criteria, flags, io));
-  });
+  addRunOptions(program, help)
+    .option('--changed [git-ref]', help.changed)
+    .option('--only <ids...>', help.only)
+    .action(async (criteria: string, flags: AuditFlags) => setExitCode(await auditCommand(criteria, flags, io)));
 
   program
     .command('validate')
-    .description('check the criteria file only; no network')
-    .argument('[criteria]', 'criteria file', 'criteria.yaml')
-    .action(async (criteria: string) => setExitCode(await validateCommand(criteria, io)));
+    .description(help.validate)
+    .argument('[criteria]', help.criteriaArg, DEFAULT_CRITERIA)
+    .option('--strict', help.strict)
+    .action(async (criteria: string, flags: { strict?: boolean }) => setExitCode(await validateCommand(criteria, flags, io)));
 
-  addRunOptions(
-    program
-      .command('demo')
-      .description('serve a bundled sample site on 127.0.0.1 and audit it (offline)'),
-  ).action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
+  addRunOptions(program.command('demo').description(help.demo), help)
+    .action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
 
   for (const command of [program, ...program.commands]) {
-    command.option('--debug', 'show stack traces for unexpected errors').exitOverride().configureOutput(program.configureOutput());
+    command
+      .option('--debug', help.debug)
+      .helpOption('-h, --help', help.help)
+      .addHelpText('after', command === program ? '' : help.exitCodes)
+      .exitOverride()
+      .configureOutput(program.configureOutput());
   }
   return program;
 }
@@ -66,7 +73,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
 /** The whole CLI as a function: returns the exit code; only bin/audit.js calls process.exit. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = buildProgram(io, (code) => (exitCode = code));
+  const program = buildProgram(io, (code) => (exitCode = code), catalogue(helpLanguage(argv, io)).help);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -74,6 +81,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+/** --help is printed before options are parsed, so --lang is looked for by hand. */
+function helpLanguage(argv: string[], io: Io): 'zh' | 'en' {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const value = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  return parseLang(value) ?? detectLang(io.env);
 }
 
 function reportError(error: unknown, io: Io, debug: boolean): number {

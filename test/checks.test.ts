@@ -33,7 +33,7 @@ async function audit(evidence: string, options: { settings?: string; checks?: st
   const yaml = criteriaYaml([evidence.replaceAll('$SITE', site.origin)], options);
   const file = join(dir, `c${++fileCount}.yaml`);
   await writeFile(file, yaml);
-  const run = await runCli([file, '--format', 'json', '--now', NOW_ARG]);
+  const run = await runCli([file, '--format', 'json', '--now', NOW_ARG, '--quiet']);
   expect(run.stderr).toBe('');
   const report = JSON.parse(run.stdout);
   return report.indicators[0].indicators[0].evidence[0];

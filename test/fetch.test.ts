@@ -102,10 +102,32 @@ describe('politeness', () => {
 });
 
 describe('interruption', () => {
+  it('stops starting requests at once, and gives those in flight a grace period', async () => {
+    const quick = await recordingServer(300);
+    const stuck = await recordingServer(10_000, '127.0.0.2');
+    const { parseCriteria } = await import('../src/criteria/load.js');
+    const { runAudit } = await import('../src/audit.js');
+    const yaml = `version: 1
+settings: { per_host_rate: 1, per_host_concurrency: 1 }
+indicators:
+  - { title: A, weight: 1, evidence: [{ url: "${quick.server.origin}/first" }, { url: "${quick.server.origin}/queued" }] }
+  - { title: B, weight: 1, evidence: [{ url: "${stuck.server.origin}/stuck" }] }
+`;
+    const { criteria } = parseCriteria(yaml, 'c.yaml');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const report = await runAudit({ criteria: criteria!, dispatcher: new Agent(), now: new Date(), signal: controller.signal, graceMs: 600 });
+    const verdicts = report.indicators.flatMap((i) => i.evidence!.map((e) => [e.evidence.url.split('/').pop(), e.fetch.ok ? 'ok' : e.fetch.error.code]));
+    // /first was on the wire and finished within the grace period; /queued never started; /stuck outlived the grace.
+    expect(verdicts).toEqual([['first', 'ok'], ['queued', 'INTERRUPTED'], ['stuck', 'INTERRUPTED']]);
+    expect(quick.seen.map((s) => s.path)).toEqual(['/first']);
+    expect(report.complete).toBe(false);
+  });
+
   it('ends in-flight requests as INTERRUPTED when the signal aborts', async () => {
     const { server } = await recordingServer(5000);
     const controller = new AbortController();
-    const pending = fetchUrl(`${server.origin}/`, { ...context(), signal: controller.signal });
+    const pending = fetchUrl(`${server.origin}/`, { ...context(), signal: controller.signal, abortInflight: controller.signal });
     setTimeout(() => controller.abort(), 100);
     const result = await pending;
     expect(result.ok).toBe(false);

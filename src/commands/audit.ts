@@ -5,76 +5,81 @@ import { loadCriteriaFile, parseCriteria } from '../criteria/load.js';
 import type { Criteria } from '../criteria/types.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { EXIT } from '../exit-codes.js';
-import { FORMATTERS } from '../report/index.js';
-import { detectLang } from '../i18n/index.js';
-import { useColor, UsageError, type Io } from './io.js';
-import { applyRunFlags, parseNow, parseScore, type RunFlags } from './options.js';
+import { compareWithBaseline, hasRegression } from '../history/baseline.js';
+import { createProgress } from '../progress/index.js';
+import { deliverReports, notifyIfNeeded } from './deliver.js';
+import type { Io } from './io.js';
+import { prepareRun, type AuditFlags, type ExitPolicy, type RunPlan } from './prepare.js';
 
-export interface AuditFlags extends RunFlags {
-  format?: string;
-  verbose?: boolean;
-  failUnder?: string;
-}
+export type { AuditFlags } from './prepare.js';
 
-/** `audit [criteria]`: load and validate, audit, print the report, and choose the exit code. */
+/** `audit [criteria]`: load and validate, audit, write the reports, and choose the exit code. */
 export async function auditCommand(path: string, flags: AuditFlags, io: Io): Promise<number> {
-  const loaded = await loadCriteriaFile(resolve(io.cwd, path), path);
-  return auditLoaded(loaded.criteria, loaded.diagnostics, flags, io);
+  const file = resolve(io.cwd, path);
+  const loaded = await loadCriteriaFile(file, path);
+  return auditLoaded(loaded.criteria, loaded.diagnostics, flags, io, file);
 }
 
 /** `audit demo` and tests enter here with criteria text they made themselves. */
 export async function auditText(text: string, file: string, flags: AuditFlags, io: Io): Promise<number> {
   const loaded = parseCriteria(text, file);
-  return auditLoaded(loaded.criteria, loaded.diagnostics, flags, io);
+  return auditLoaded(loaded.criteria, loaded.diagnostics, flags, io, undefined);
 }
 
-async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnostic[], flags: AuditFlags, io: Io): Promise<number> {
+async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnostic[], flags: AuditFlags, io: Io, file: string | undefined): Promise<number> {
+  // Lints are for `audit validate`; repeating them on every nightly run would only be noise.
   printDiagnostics(diagnostics, io);
   if (!criteria || hasErrors(diagnostics)) return EXIT.USAGE;
 
-  const formatter = FORMATTERS[flags.format ?? 'table'];
-  if (!formatter) throw new UsageError(`--format: unknown format "${flags.format}" (use ${Object.keys(FORMATTERS).join(', ')})`);
-  const failUnder = parseScore('--fail-under', flags.failUnder);
-  const now = parseNow(flags.now);
-  const settings = applyRunFlags(criteria.settings, flags);
-  const dispatcher = io.dispatcher ?? createDispatcher(settings);
+  // Everything that can be wrong with the command line is found before the first request.
+  const plan = await prepareRun(criteria, flags, io, file);
+  if (plan.selection && plan.criteria.indicators.length === 0) {
+    io.stderr.write(`${plan.selection.reason}: nothing to audit\n`);
+    return EXIT.OK;
+  }
+  const report = await audit(plan, io);
+  const written = await deliverReports(report, plan, io);
+  await notifyIfNeeded(report, plan, exitCodeFor(report, plan.policy) === EXIT.OK, written, io);
+  return written.failed ? EXIT.USAGE : exitCodeFor(report, plan.policy);
+}
 
-  let report: AuditReport;
+async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
+  const dispatcher = io.dispatcher ?? createDispatcher(plan.criteria.settings);
   try {
-    report = await runAudit({
-      criteria: { ...criteria, settings },
+    const report = await runAudit({
+      criteria: plan.criteria,
       dispatcher,
-      now,
+      now: plan.now,
+      progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang }),
       ...(io.signal ? { signal: io.signal } : {}),
-      ...(io.stderr.isTTY ? { onProgress: progressPrinter(io) } : {}),
+      ...(plan.cache ? { cache: plan.cache } : {}),
     });
+    if (plan.selection) report.selection = { reason: plan.selection.reason, skipped: plan.selection.skipped };
+    if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
+    return report;
   } finally {
     if (!io.dispatcher) await dispatcher.close();
   }
-
-  const columns = io.stdout.isTTY ? io.stdout.columns : undefined;
-  const lang = detectLang(io.env);
-  io.stdout.write(formatter.format(report, { lang, color: useColor(io), verbose: Boolean(flags.verbose), ...(columns ? { columns } : {}) }));
-  return exitCodeFor(report, failUnder);
 }
 
 /**
- * 0 when every indicator passes, or with --fail-under when the score reaches it; 1 otherwise.
- * Unverified evidence costs points but does not by itself fail the run: a bot wall is not a broken link.
+ * 0 when the run passes its policy, 1 when it falls short, 130 when it was interrupted.
+ * By default every indicator must pass. --fail-under passes on the score instead; with a baseline,
+ * --fail-on regression fails only on what passed before and fails now; --fail-on unverified also
+ * fails on evidence that could not be checked. Unverified evidence is otherwise a warning.
  */
-export function exitCodeFor(report: AuditReport, failUnder: number | undefined): number {
+export function exitCodeFor(report: AuditReport, policy: ExitPolicy): number {
   if (!report.complete) return EXIT.INTERRUPTED;
-  const passed = failUnder !== undefined ? report.totals.score >= failUnder : report.totals.indicators.fail === 0;
-  return passed ? EXIT.OK : EXIT.AUDIT_FAILED;
+  const { totals } = report;
+  const regressionMode = policy.failOnRegression && report.changes !== undefined;
+  const checks = [
+    regressionMode ? !hasRegression(report.changes!) : true,
+    policy.failUnder !== undefined ? totals.score >= policy.failUnder : regressionMode || totals.indicators.fail === 0,
+    !policy.failOnUnverified || totals.evidence.unverified === 0,
+  ];
+  return checks.every(Boolean) ? EXIT.OK : EXIT.AUDIT_FAILED;
 }
 
 export function printDiagnostics(diagnostics: Diagnostic[], io: Io): void {
   for (const d of diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-}
-
-function progressPrinter(io: Io): (done: number, total: number) => void {
-  return (done, total) => {
-    io.stderr.write(`\r\x1b[2Kchecked ${done}/${total} links`);
-    if (done === total) io.stderr.write('\r\x1b[2K');
-  };
 }

@@ -1,25 +1,36 @@
 import { resolve } from 'node:path';
-import { hasErrors } from '../criteria/diagnostics.js';
+import { hasErrors, type Diagnostic } from '../criteria/diagnostics.js';
+import { lintCriteria } from '../criteria/lint.js';
 import { loadCriteriaFile } from '../criteria/load.js';
 import { EXIT } from '../exit-codes.js';
+import { catalogue, detectLang } from '../i18n/index.js';
 import { planRequests } from '../plan/plan.js';
 import { printDiagnostics } from './audit.js';
 import type { Io } from './io.js';
 
-/** `audit validate [criteria]`: the file alone, no network. */
-export async function validateCommand(path: string, io: Io): Promise<number> {
-  const { criteria, diagnostics } = await loadCriteriaFile(resolve(io.cwd, path), path);
+/** `audit validate [criteria]`: the file alone, no network. Lints are warnings, or errors with --strict. */
+export async function validateCommand(path: string, flags: { strict?: boolean }, io: Io): Promise<number> {
+  const t = catalogue(detectLang(io.env)).ui;
+  const loaded = await loadCriteriaFile(resolve(io.cwd, path), path);
+  const lints = loaded.criteria ? lintCriteria(loaded.criteria) : [];
+  const diagnostics = [...loaded.diagnostics, ...lints].map((d) => (flags.strict ? strictly(d) : d)).sort((a, b) => a.line - b.line || a.col - b.col);
   printDiagnostics(diagnostics, io);
-  if (!criteria || hasErrors(diagnostics)) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    io.stderr.write(`${path}: ${errors} error(s); nothing was fetched\n`);
+  if (!loaded.criteria || hasErrors(diagnostics)) {
+    io.stderr.write(t.validateFailed({ path, errors: diagnostics.filter((d) => d.severity === 'error').length }) + '\n');
     return EXIT.USAGE;
   }
-  const plan = planRequests(criteria);
-  const warnings = diagnostics.length;
-  io.stdout.write(
-    `${path}: OK — ${criteria.indicators.length} top-level indicators, ${plan.evidence.length} evidence links ` +
-    `(${plan.requests.size} distinct URLs)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
-  );
+  const plan = planRequests(loaded.criteria);
+  io.stdout.write(t.validated({
+    path,
+    sections: loaded.criteria.indicators.length,
+    evidence: plan.evidence.length,
+    urls: plan.requests.size,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+  }) + '\n');
   return EXIT.OK;
+}
+
+/** --strict: a warning is an error; information stays information. */
+function strictly(d: Diagnostic): Diagnostic {
+  return d.severity === 'warning' ? { ...d, severity: 'error' } : d;
 }

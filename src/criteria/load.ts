@@ -5,6 +5,7 @@ import type { Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
+import { parseNotifyTarget } from '../notify/index.js';
 import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
@@ -16,7 +17,7 @@ const CHECK_KEYS = ['status', 'max_age', 'keywords', 'selector'] as const;
 const ROOT_KEYS = ['version', 'title', 'settings', 'defaults', 'indicators'] as const;
 const SETTINGS_KEYS = [
   'concurrency', 'per_host_concurrency', 'per_host_rate', 'timeout', 'retries', 'user_agent',
-  'max_body_size', 'max_redirects', 'soft_404_phrases',
+  'max_body_size', 'max_redirects', 'soft_404_phrases', 'notify',
 ] as const;
 const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'evidence', ...CHECK_KEYS] as const;
 const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
@@ -181,7 +182,18 @@ class CriteriaReader {
     }
     settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
     settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
+    settings.notify = this.readNotifyTargets(node);
     return settings;
+  }
+
+  private readNotifyTargets(settings: YAMLMap): string[] {
+    const specs = this.readStringList(settings, 'notify') ?? [];
+    const list = settings.get('notify', true);
+    specs.forEach((spec, i) => {
+      const parsed = parseNotifyTarget(spec);
+      if ('problem' in parsed) this.report(this.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in the README');
+    });
+    return specs;
   }
 
   private readDurationValue(map: YAMLMap, key: string, presets: boolean) {

@@ -19,6 +19,7 @@ export function defaultSettings(): Settings {
     maxBodyBytes: 10 * 1024 * 1024,
     maxRedirects: 10,
     soft404Phrases: [],
+    notify: [],
   };
 }
 

@@ -40,6 +40,8 @@ export interface Settings {
   maxRedirects: number;
   /** Extra phrases that mark a 200 page as "not found"; added to the built-in list. */
   soft404Phrases: string[];
+  /** Webhooks to tell when a run fails or regresses (same syntax as --notify). */
+  notify: string[];
 }
 
 export interface SourcePosition {

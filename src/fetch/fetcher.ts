@@ -5,6 +5,7 @@ import type { Settings } from '../criteria/types.js';
 import { reason } from '../i18n/index.js';
 import { sleep } from '../util/sleep.js';
 import { classifyError, isRetryable, type FetchError } from './errors.js';
+import { validatorHeaders, type CachedResponse, type ResponseCache } from './cache.js';
 import type { HostScheduler } from './scheduler.js';
 
 export interface RedirectHop {
@@ -28,6 +29,8 @@ export interface FetchedResponse extends FetchBase {
   body: Buffer;
   /** The body went past the size cap; what was read is still checked. */
   truncated: boolean;
+  /** The server answered 304 to a conditional request, and the stored body stood in. */
+  fromCache?: boolean;
 }
 
 export interface FetchFailure extends FetchBase {
@@ -43,11 +46,15 @@ export interface FetchContext {
   dispatcher: Dispatcher;
   scheduler: HostScheduler;
   settings: Settings;
-  /** Aborts everything in flight (SIGINT); whatever was gathered is still reported. */
+  /** Stop starting requests (SIGINT, SIGTERM); whatever was gathered is still reported. */
   signal?: AbortSignal;
+  /** Abort requests already in flight; fires a grace period after `signal`. */
+  abortInflight?: AbortSignal;
   /** Vetoes a retry of a 429/5xx answer; bot walls, for one, never deserve another try. */
   shouldRetry?: (response: RetryCandidate) => boolean;
   random?: () => number;
+  /** --cache: conditional requests, so an unchanged page costs the server a 304. */
+  cache?: ResponseCache;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -129,7 +136,10 @@ function backoffMs(attempt: number, result: Attempt, random: () => number): numb
 async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
   const { settings } = ctx;
   const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  if (ctx.signal?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
+  const signal = ctx.abortInflight ? AbortSignal.any([ctx.abortInflight, timeout]) : timeout;
+  // Held in memory for this request, so a 304 can never find its entry gone.
+  const cached = await ctx.cache?.get(url);
   try {
     const response = await request(url, {
       method: 'GET',
@@ -140,18 +150,34 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
         accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
         'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5',
         'accept-encoding': 'gzip, deflate, br',
+        ...(cached ? validatorHeaders(cached) : {}),
       },
     });
     const headers = flattenHeaders(response.headers);
+    if (response.statusCode === 304 && cached) {
+      await response.body.dump();
+      return reuseCached(url, cached, headers, ctx.cache!);
+    }
     const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), settings.maxBodyBytes);
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
-    return { ok: true, status: response.statusCode, headers, body, truncated, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    const fetched = { ok: true as const, status: response.statusCode, headers, body, truncated };
+    if (ctx.cache && response.statusCode === 200) await ctx.cache.put(url, fetched);
+    return { ...fetched, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (error) {
-    if (ctx.signal?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
+    if (ctx.abortInflight?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
     const host = new URL(url).host;
     const cause = timeout.aborted ? { code: 'TIMEOUT' } : error;
     return { ok: false, error: classifyError(cause, host, settings.timeoutMs) };
   }
+}
+
+/** A 304 stands for the stored 200; storing it again renews the entry, so pages checked nightly never expire. */
+async function reuseCached(url: string, cached: CachedResponse, fresh: Record<string, string>, cache: ResponseCache): Promise<Attempt> {
+  const headers = { ...cached.headers };
+  for (const name of ['etag', 'last-modified']) if (fresh[name]) headers[name] = fresh[name]!;
+  const response = { status: cached.status, headers, body: cached.body };
+  await cache.put(url, response);
+  return { ok: true, ...response, truncated: false, fromCache: true };
 }
 
 /**

@@ -5,6 +5,12 @@ export type Lang = 'zh' | 'en';
 
 type Counts = Record<Verdict, number>;
 
+export type HelpKey =
+  | 'program' | 'criteriaArg' | 'validate' | 'demo' | 'exitCodes' | 'strict'
+  | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
+  | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
+  | 'retries' | 'userAgent' | 'debug' | 'version' | 'help';
+
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
   | 'reason' | 'verdict' | 'weight' | 'id' | 'indicator' | 'generated' | 'criteria' | 'now' | 'onlyFailures'
@@ -29,4 +35,6 @@ export interface Catalogue {
     scoreDelta: (delta: string) => string;
     skippedBecause: (reason: string) => string;
   };
+  /** --help: the program, each command and each option, and the exit codes. */
+  help: Record<HelpKey, string>;
 }

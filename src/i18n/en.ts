@@ -71,6 +71,44 @@ export const en: Catalogue = {
     scoreDelta: (delta) => `Score change: ${delta}`,
     skippedBecause: (reason) => `Audited ${reason}; the other indicators were skipped and score 0 here.`,
   },
+  help: {
+    program: 'Check the evidence links cited in a weighted assessment table (政务公开自评表).',
+    criteriaArg: 'criteria file',
+    validate: 'check the criteria file only (errors and lints); no network',
+    demo: 'serve a bundled sample site on 127.0.0.1 and audit it (offline)',
+    strict: 'treat lint warnings as errors',
+    format: 'format printed on standard output',
+    output: 'also write a report to FILE (repeatable); format from the extension or a FORMAT:FILE prefix',
+    verbose: 'one row per evidence: URL, HTTP status, date found, reason',
+    now: 'treat this date as today (YYYY-MM-DD, or ISO 8601 with a zone), for reproducible audits',
+    failUnder: 'pass the run when the score reaches this, even if indicators fail',
+    failOn: 'also fail on: unverified (evidence that could not be checked), regression (with --baseline: only what passed before and fails now)',
+    baseline: 'compare with an earlier JSON report: newly failing, fixed, score change',
+    cache: 'keep ETag/Last-Modified in DIR and send conditional requests',
+    notify: 'post a summary to a DingTalk, WeCom, Feishu or JSON webhook (repeatable)',
+    notifyOn: 'when to notify: fail, regression or always',
+    quiet: 'no progress or log lines; with --output, nothing on standard output',
+    lang: 'language of the reports and messages: zh or en (default from LC_ALL/LANG)',
+    changed: 'audit only the indicators whose lines changed since GIT_REF (default origin/HEAD, then HEAD~1)',
+    only: 'audit only these indicator ids or subtrees',
+    concurrency: 'requests in flight overall (overrides settings.concurrency)',
+    perHostConcurrency: 'requests in flight to one host',
+    perHostRate: 'requests per second to one host, evenly spaced',
+    timeout: 'whole-request timeout, e.g. 20s',
+    retries: 'retries for network errors, 429 and 5xx',
+    userAgent: 'User-Agent header to send',
+    debug: 'show stack traces for unexpected errors',
+    version: 'print the version',
+    help: 'show this help',
+    exitCodes: `
+Exit codes:
+  0    the run passed: every indicator passed, or the --fail-under / --fail-on policy was met
+  1    the audit fell short: a failed indicator, a score under --fail-under, or a --fail-on condition
+  2    usage or criteria-file error (nothing was fetched), or a report could not be written
+  3    internal error (a bug in audit; run again with --debug and report it)
+  130  interrupted (Ctrl-C, SIGTERM); the partial reports were still written, marked incomplete
+`,
+  },
 };
 
 const STATUS_NAMES: Record<number, string> = {

@@ -72,6 +72,44 @@ export const zh: Catalogue = {
     scoreDelta: (delta) => `得分变化：${delta}`,
     skippedBecause: (reason) => `本次仅核查${reason}；其余指标已跳过，在此计 0 分。`,
   },
+  help: {
+    program: '核查加权评估表（政务公开自评表）中引用的佐证链接。',
+    criteriaArg: '评分标准文件',
+    validate: '只检查评分标准文件（错误与提示），不联网',
+    demo: '在 127.0.0.1 启动自带的演示站点并核查（离线）',
+    strict: '把提示性警告当作错误',
+    format: '标准输出的报告格式',
+    output: '另外把报告写入 FILE（可重复）；格式由扩展名或 FORMAT:FILE 前缀决定',
+    verbose: '每条佐证一行：链接、HTTP 状态、找到的日期、原因',
+    now: '把该日期当作今天（YYYY-MM-DD，或带时区的 ISO 8601），便于复现核查结果',
+    failUnder: '得分达到该值即视为通过，即使有指标未通过',
+    failOn: '以下情况也判为失败：unverified（无法核验的佐证）、regression（配合 --baseline：原先通过、现在未通过）',
+    baseline: '与之前的 JSON 报告比较：新出现的问题、已修复、得分变化',
+    cache: '在 DIR 中保存 ETag/Last-Modified，发送条件请求',
+    notify: '向钉钉、企业微信、飞书或 JSON webhook 推送摘要（可重复）',
+    notifyOn: '何时推送：fail、regression 或 always',
+    quiet: '不显示进度和日志行；配合 --output 时标准输出不打印报告',
+    lang: '报告与提示的语言：zh 或 en（默认取 LC_ALL/LANG）',
+    changed: '只核查自 GIT_REF 以来行有变化的指标（默认 origin/HEAD，其次 HEAD~1）',
+    only: '只核查这些编号的指标或其下级',
+    concurrency: '同时进行的请求总数（覆盖 settings.concurrency）',
+    perHostConcurrency: '对同一网站同时进行的请求数',
+    perHostRate: '对同一网站每秒请求数，均匀间隔',
+    timeout: '单个请求的总超时，如 20s',
+    retries: '网络错误、429 和 5xx 的重试次数',
+    userAgent: '发送的 User-Agent 请求头',
+    debug: '出现意外错误时显示堆栈',
+    version: '显示版本号',
+    help: '显示帮助',
+    exitCodes: `
+退出码：
+  0    通过：全部指标通过，或满足 --fail-under / --fail-on 的要求
+  1    未达标：有指标未通过、得分低于 --fail-under，或触发 --fail-on 条件
+  2    命令或评分标准文件有误（未发出请求），或报告无法写入
+  3    程序内部错误（请加 --debug 重新运行并报告）
+  130  被中断（Ctrl-C、SIGTERM）；已写出部分报告，并标记为不完整
+`,
+  },
 };
 
 const STATUS_NAMES: Record<number, string> = {

@@ -95,5 +95,6 @@ function evidenceJson(result: EvidenceResult, lang: Lang) {
     })),
     duration_ms: result.durationMs,
     attempts: result.fetch.attempts,
+    from_cache: result.fetch.ok ? Boolean(result.fetch.fromCache) : false,
   };
 }

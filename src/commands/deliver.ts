@@ -1,0 +1,97 @@
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AuditReport } from '../audit.js';
+import { catalogue } from '../i18n/index.js';
+import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } from '../notify/index.js';
+import { FORMATTERS } from '../report/index.js';
+import { writeAtomically } from '../report/outputs.js';
+import { problemText } from '../report/words.js';
+import type { IndicatorResult } from '../score/score.js';
+import { createDispatcher } from '../fetch/agent.js';
+import { useColor, type Io } from './io.js';
+import type { RunPlan } from './prepare.js';
+
+export interface Delivery {
+  /** Files written, in the order asked for. */
+  files: string[];
+  /** Some report could not be written; the others were, and the error was said. */
+  failed: boolean;
+}
+
+/**
+ * Writes every requested report, each on its own: one unwritable path never costs the others,
+ * and standard output is printed last so a pipe gets it even when a file failed.
+ */
+export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
+  const delivery: Delivery = { files: [], failed: false };
+  for (const target of plan.outputs) {
+    if (target.path === '-') continue;
+    const path = resolve(io.cwd, target.path);
+    try {
+      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose }));
+      delivery.files.push(path);
+    } catch (error) {
+      delivery.failed = true;
+      io.stderr.write(`audit: could not write ${target.path}: ${(error as Error).message}\n`);
+    }
+  }
+  for (const format of stdoutFormats(plan)) {
+    const columns = io.stdout.isTTY ? io.stdout.columns : undefined;
+    io.stdout.write(FORMATTERS[format]!.format(report, { lang: plan.lang, color: useColor(io), verbose: plan.verbose, ...(columns ? { columns } : {}) }));
+  }
+  await appendStepSummary(report, plan, io);
+  return delivery;
+}
+
+function stdoutFormats(plan: RunPlan): string[] {
+  const explicit = plan.outputs.filter((t) => t.path === '-').map((t) => t.format);
+  return [...(plan.stdoutFormat ? [plan.stdoutFormat] : []), ...explicit];
+}
+
+/** In GitHub Actions, the github format also leaves the markdown report on the run's summary page. */
+async function appendStepSummary(report: AuditReport, plan: RunPlan, io: Io): Promise<void> {
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  const wantsGithub = [...stdoutFormats(plan), ...plan.outputs.map((t) => t.format)].includes('github');
+  if (!summaryFile || !wantsGithub) return;
+  try {
+    await appendFile(summaryFile, FORMATTERS.markdown!.format(report, { lang: plan.lang, color: false, verbose: false }));
+  } catch (error) {
+    io.stderr.write(`audit: could not append to GITHUB_STEP_SUMMARY: ${(error as Error).message}\n`);
+  }
+}
+
+/** A failed notification is said on stderr and changes nothing else: the report is already written. */
+export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
+  if (plan.notify.targets.length === 0) return;
+  const summary = notifySummary(report, plan, passed, delivery.files[0]);
+  if (!shouldNotify(plan.notify.on, summary)) return;
+  const dispatcher = io.dispatcher ?? createDispatcher({ timeoutMs: 10_000 });
+  try {
+    for (const result of await sendNotifications(plan.notify.targets, summary, { dispatcher })) {
+      if (!result.ok) io.stderr.write(`audit: notification to ${describeTarget(result.target)} failed: ${result.detail}\n`);
+    }
+  } finally {
+    if (!io.dispatcher) await dispatcher.close();
+  }
+}
+
+function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, reportPath: string | undefined): NotifySummary {
+  const failing = leaves(report.indicators).filter((r) => r.verdict === 'fail');
+  return {
+    title: report.title || catalogue(plan.lang).ui.labels.report,
+    score: report.totals.score,
+    maxScore: report.totals.maxScore,
+    passed,
+    counts: report.totals.indicators,
+    newlyFailing: report.changes?.newlyFailing.map(({ id, title, reason }) => ({ id, title, reason })) ?? [],
+    fixed: report.changes?.fixed ?? [],
+    ...(report.changes ? { scoreDelta: report.changes.scoreDelta } : {}),
+    topProblems: failing.slice(0, 10).map((r) => ({ id: r.indicator.id, title: r.indicator.title, reason: problemText(r.problem, plan.lang) })),
+    ...(reportPath ? { reportPath } : {}),
+    lang: plan.lang,
+  };
+}
+
+function leaves(results: IndicatorResult[]): IndicatorResult[] {
+  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
+}

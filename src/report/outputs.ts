@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+
+export interface OutputTarget {
+  format: string;
+  /** A file path, or '-' for standard output. */
+  path: string;
+}
+
+const BY_EXTENSION: Record<string, string> = {
+  '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.xml': 'junit', '.csv': 'csv',
+  '.html': 'html', '.htm': 'html', '.txt': 'table',
+};
+
+/** `report.html`, or `junit:report.xml` when the extension does not say the format. */
+export function parseOutputSpec(spec: string, formats: readonly string[]): OutputTarget | { problem: string } {
+  const prefixed = /^([a-z]+):(.+)$/.exec(spec);
+  if (prefixed && formats.includes(prefixed[1]!)) return { format: prefixed[1]!, path: prefixed[2]! };
+  const format = BY_EXTENSION[extname(spec).toLowerCase()];
+  if (format) return { format, path: spec };
+  return {
+    problem: `--output ${spec}: cannot tell the format from the file name; use an extension (${Object.keys(BY_EXTENSION).join(' ')}) or a prefix such as junit:${spec}`,
+  };
+}
+
+/**
+ * Writes a temporary file beside the target, then renames it over the target: a cron job or a
+ * web server reading the report sees the old file or the new one, never half of one.
+ */
+export async function writeAtomically(path: string, content: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, content);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
