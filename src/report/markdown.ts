@@ -1,0 +1,224 @@
+import type { AuditReport, Changes } from '../audit.js';
+import type { EvidenceResult, Verdict } from '../check/types.js';
+import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
+import type { IndicatorResult } from '../score/score.js';
+import type { Formatter, FormatOptions } from './formatter.js';
+import { sanitize } from './sanitize.js';
+import { checkText, firstFailedCheck, formatNumber, problemText } from './words.js';
+
+/** GitHub refuses a PR comment (and truncates a step summary) longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+const EMOJI: Record<Verdict, string> = { pass: '✅', fail: '❌', unverified: '⚠️' };
+
+/**
+ * The report as GitHub-flavoured markdown, for PR comments and `$GITHUB_STEP_SUMMARY`: the score,
+ * the counts, what changed since the baseline, the indicator table, then one `<details>` block per
+ * leaf that did not pass, listing its evidence. Every text that comes from the criteria file or the
+ * network is escaped, so a title can neither split a table cell nor inject HTML or markdown.
+ * When the whole would exceed GitHub's comment limit the details go first, then passing rows.
+ */
+export const markdownFormatter: Formatter = {
+  name: 'markdown',
+  format(report, options) {
+    const t = catalogue(options.lang);
+    const head = headBlocks(report, t);
+    const rows = report.indicators.flatMap((r) => indicatorRows(r, 0, options.lang));
+    const details = leaves(report.indicators)
+      .filter((leaf) => options.verbose || leaf.verdict !== 'pass')
+      .map((leaf) => detailsBlock(leaf, options));
+    const compose = (shownRows: Row[], shownDetails: string[], notes: string[]) =>
+      [
+        ...head,
+        `### ${md(t.ui.labels.indicators)}`,
+        table(t.ui.headers, shownRows.map((r) => r.cells), ALIGN),
+        ...notes,
+        ...(shownDetails.length ? [`### ${md(t.ui.labels.evidence)}`, ...shownDetails] : []),
+      ].join('\n\n') + '\n';
+
+    const full = compose(rows, details, []);
+    if (fits(full)) return full;
+    // Too long for a comment: the per-evidence details go first; the table is the report.
+    const withoutDetails = compose(rows, [], [omittedNote(t)]);
+    if (fits(withoutDetails)) return withoutDetails;
+    // Still too long (thousands of indicators): keep the rows that need attention.
+    const problems = rows.filter((r) => r.verdict !== 'pass');
+    const notes = [omittedNote(t), `> ✂️ ${md(t.ui.labels.onlyFailures)}`];
+    const withRows = (shown: number) => {
+      const more = problems.length - shown;
+      return compose(problems.slice(0, shown), [], more ? [...notes, `> ✂️ … +${more}`] : notes);
+    };
+    // The most rows that fit, by bisection: the text grows with every row shown.
+    let low = 0;
+    let high = problems.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (fits(withRows(mid))) low = mid;
+      else high = mid - 1;
+    }
+    const text = withRows(low);
+    return fits(text) ? text : text.slice(0, GITHUB_COMMENT_LIMIT);
+  },
+};
+
+function fits(text: string): boolean {
+  // String length counts UTF-16 units, never fewer than the characters GitHub counts.
+  return text.length <= GITHUB_COMMENT_LIMIT;
+}
+
+/** Said when the details blocks were dropped to stay under the limit. */
+function omittedNote(t: Catalogue): string {
+  return `> ✂️ ${md(t.ui.labels.detailsOmitted)}`;
+}
+
+function headBlocks(report: AuditReport, t: Catalogue): string[] {
+  const { totals } = report;
+  const blocks = [
+    `## ${md(sanitize(report.title))}`,
+    `**${md(t.ui.score(formatNumber(totals.score), formatNumber(totals.maxScore)))}**`,
+    md(`${t.ui.indicatorCounts(totals.indicators)} · ${t.ui.evidenceCounts(totals.evidence)}`),
+  ];
+  if (!report.complete) blocks.push(`> ⚠️ ${md(t.ui.labels.incomplete)}`);
+  if (report.selection) {
+    const { reason, skipped } = report.selection;
+    const lines = [`> ℹ️ ${md(t.ui.skippedBecause(sanitize(reason)))}`];
+    if (skipped.length) {
+      lines.push('>', `> ${md(t.ui.labels.skipped)}: ${skipped.map((s) => md(sanitize(`${s.id} ${s.title}`))).join(', ')}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  if (report.changes) blocks.push(...changesBlocks(report.changes, t));
+  return blocks;
+}
+
+function changesBlocks(changes: Changes, t: Catalogue): string[] {
+  const { labels } = t.ui;
+  const { baseline } = changes;
+  const blocks = [
+    `### ${md(labels.changes)}`,
+    md(`${t.ui.scoreDelta(signed(changes.scoreDelta))} · ${labels.baseline}: ${sanitize(baseline.path)} (${sanitize(baseline.finishedAt)}, ${formatNumber(baseline.score)})`),
+  ];
+  if (changes.newlyFailing.length) {
+    blocks.push(`**${md(labels.newlyFailing)}**`,
+      changes.newlyFailing.map((c) => {
+        // What it was before, in symbols: no words needed. A new indicator has no before.
+        const was = c.previous === 'new' ? '' : ` (${EMOJI[c.previous]} → ❌)`;
+        return `- ❌ ${md(sanitize(`${c.id} ${c.title}`))}${was}${c.reason ? `: ${md(sanitize(c.reason))}` : ''}`;
+      }).join('\n'));
+  }
+  if (changes.fixed.length) {
+    blocks.push(`**${md(labels.fixed)}**`, changes.fixed.map((c) => `- ✅ ${md(sanitize(`${c.id} ${c.title}`))}`).join('\n'));
+  }
+  return blocks;
+}
+
+/** A score difference with its sign: +2.50, -3, 0. */
+export function signed(delta: number): string {
+  const rounded = Math.round(delta * 100) / 100;
+  if (rounded === 0) return '0';
+  return rounded > 0 ? `+${formatNumber(rounded)}` : formatNumber(rounded);
+}
+
+type Row = { cells: string[]; verdict: Verdict };
+
+/** Weight, score and the evidence count are numbers: right-aligned. */
+const ALIGN = ['left', 'left', 'right', 'right', 'left', 'right', 'left'] as const;
+
+function indicatorRows(result: IndicatorResult, depth: number, lang: Lang): Row[] {
+  const { indicator } = result;
+  // Markdown trims ASCII spaces from a cell, but not U+3000, the ideographic (full-width) space.
+  const indent = depth === 0 ? '' : '\u3000'.repeat(depth - 1) + '└ ';
+  const row: Row = {
+    cells: [
+      md(sanitize(indicator.id)),
+      indent + md(sanitize(indicator.title)),
+      formatNumber(indicator.weight),
+      formatNumber(result.score),
+      verdictText(result.verdict, lang),
+      `${result.passed}/${result.total}`,
+      result.verdict === 'pass' ? '' : md(problemText(result.problem, lang)),
+    ],
+    verdict: result.verdict,
+  };
+  return [row, ...result.children.flatMap((child) => indicatorRows(child, depth + 1, lang))];
+}
+
+function verdictText(verdict: Verdict, lang: Lang): string {
+  return `${EMOJI[verdict]} ${md(catalogue(lang).ui.verdict[verdict])}`;
+}
+
+function leaves(results: IndicatorResult[]): IndicatorResult[] {
+  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
+}
+
+function detailsBlock(leaf: IndicatorResult, options: FormatOptions): string {
+  const { lang } = options;
+  const t = catalogue(lang);
+  const { labels } = t.ui;
+  const { indicator } = leaf;
+  // <summary> sits in an HTML block, where markdown is not parsed: HTML escaping only.
+  const summary = html(sanitize(`${EMOJI[leaf.verdict]} ${indicator.id} ${indicator.title} · ${t.ui.verdict[leaf.verdict]}`));
+  const evidence = leaf.evidence ?? [];
+  const body = evidence.length === 0
+    ? `- ❌ ${md(problemText(leaf.problem, lang))}`
+    : table(
+      [labels.evidence, labels.verdict, labels.httpStatus, labels.lastUpdated, labels.reason],
+      evidence.map((e) => evidenceCells(e, t, lang)),
+    );
+  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function evidenceCells(result: EvidenceResult, t: Catalogue, lang: Lang): string[] {
+  const status = result.httpStatus ? String(result.httpStatus) : result.fetch.ok ? '' : result.fetch.error.code;
+  const date = result.lastUpdated
+    ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})`
+    : '';
+  const problem = result.verdict === 'pass' ? undefined : firstFailedCheck(result);
+  return [
+    link(sanitize(result.evidence.title), sanitize(result.evidence.url)),
+    verdictText(result.verdict, lang),
+    md(status),
+    md(sanitize(date)),
+    problem ? md(checkText(problem, lang)) : '',
+  ];
+}
+
+function table(headers: readonly string[], rows: string[][], align?: readonly ('left' | 'right')[]): string {
+  const rule = headers.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'));
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c || ' ').join(' | ')} |`;
+  return [line(headers.map((h) => md(h))), line(rule), ...rows.map(line)].join('\n');
+}
+
+/** A markdown link whose text and address cannot break out of it, nor out of a table cell. */
+function link(title: string, url: string): string {
+  let href: URL | undefined;
+  try {
+    href = new URL(url);
+  } catch {
+    href = undefined;
+  }
+  if (!href || (href.protocol !== 'http:' && href.protocol !== 'https:')) return md(title || url);
+  // The URL parser already encodes spaces, quotes and angle brackets; these would still end the
+  // destination, split the cell or be read as an entity.
+  const destination = href.href.replace(/[()|\\&]/g, (ch) => (ch === '&' ? '&amp;' : `%${ch.charCodeAt(0).toString(16).toUpperCase()}`));
+  return `[${md(title || url)}](${destination})`;
+}
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for HTML: no tag, no entity, survives as written. */
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+}
+
+/**
+ * Text for a markdown paragraph or table cell: `<`, `>` and `&` as entities (no HTML can start),
+ * markdown punctuation backslash-escaped (no link, emphasis, code, math or `#123` reference), `|`
+ * as `\|` (the cell never splits) and a newline as `<br>` (the row never breaks).
+ */
+export function md(text: string): string {
+  return text
+    .replace(/[&<>]/g, (ch) => ENTITIES[ch]!)
+    .replace(/[\\`*_[\]~#$|]/g, (ch) => `\\${ch}`)
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
