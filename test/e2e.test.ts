@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,28 @@ describe('the built bin', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/broken\.yaml:\d+:\d+: YAML syntax error/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('on SIGTERM, writes every requested report file with what it had, exit 130', async () => {
+    const path = join(dir, 'term.yaml');
+    await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh?term`, `- url: ${site.origin}/slow?term`], { settings: 'timeout: 30s' }));
+    const json = join(dir, 'term.json');
+    const md = join(dir, 'term.md');
+    const run = await runBin([path, '--output', json, '--output', md, '--quiet', '--now', NOW_ARG], {
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          if (site.requests.some((r) => r.path === '/slow?term')) {
+            clearInterval(poll);
+            setTimeout(() => child.kill('SIGTERM'), 200);
+          }
+        }, 20);
+      },
+    });
+    expect(run.code).toBe(130);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.complete).toBe(false);
+    expect(report.summary.evidence).toEqual({ pass: 1, fail: 0, unverified: 1 });
+    expect(await readFile(md, 'utf8')).toMatch(/interrupted/i);
   });
 
   it('on Ctrl-C, still prints the report with what it had, marked incomplete, exit 130', async () => {

@@ -85,7 +85,8 @@ interface Judgement {
 /** Checks run in order and stop where the next would judge the wrong thing (a bot wall, an error page). */
 function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Judgement {
   const { response, facts } = page;
-  const wall = detectBotWall(response.status, response.headers, page.html ?? '', facts);
+  // Challenge pages often come without an HTML content type; their markers are ASCII either way.
+  const wall = detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts);
   if (wall) {
     return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }

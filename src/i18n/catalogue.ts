@@ -14,7 +14,8 @@ export type HelpKey =
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
   | 'reason' | 'verdict' | 'weight' | 'id' | 'indicator' | 'generated' | 'criteria' | 'now' | 'onlyFailures'
-  | 'changes' | 'newlyFailing' | 'fixed' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement';
+  | 'changes' | 'newlyFailing' | 'fixed' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement'
+  | 'dateSource' | 'reasonCode' | 'line' | 'detailsOmitted';
 
 /** Everything the tool says in words, one object per language. */
 export interface Catalogue {

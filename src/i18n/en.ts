@@ -67,6 +67,8 @@ export const en: Catalogue = {
       newlyFailing: 'Newly failing', fixed: 'Fixed', scoreChange: 'Score change', baseline: 'Baseline', skipped: 'Not audited',
       incomplete: 'Incomplete: the audit was interrupted; links not yet checked are counted as unverified.',
       noProblems: 'No problems found.', requirement: 'Requirement',
+      dateSource: 'Date source', reasonCode: 'Reason code', line: 'Line in criteria file',
+      detailsOmitted: 'Evidence details omitted to stay under GitHub\'s 65,536-character limit; see the JSON or HTML report.',
     },
     scoreDelta: (delta) => `Score change: ${delta}`,
     skippedBecause: (reason) => `Audited ${reason}; the other indicators were skipped and score 0 here.`,

@@ -68,6 +68,8 @@ export const zh: Catalogue = {
       newlyFailing: '新出现的问题', fixed: '已修复', scoreChange: '得分变化', baseline: '对比基准', skipped: '未核查',
       incomplete: '报告不完整：核查被中断，尚未检查的链接计为无法核验。',
       noProblems: '未发现问题。', requirement: '要求',
+      dateSource: '日期来源', reasonCode: '原因代码', line: '所在行',
+      detailsOmitted: '为不超过 GitHub 65,536 字符上限，已省略佐证明细，详见 JSON 或 HTML 报告。',
     },
     scoreDelta: (delta) => `得分变化：${delta}`,
     skippedBecause: (reason) => `本次仅核查${reason}；其余指标已跳过，在此计 0 分。`,

@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult } from '../check/types.js';
 import { TOOL } from '../criteria/settings.js';
 import { explain, type Lang } from '../i18n/index.js';
@@ -31,7 +31,18 @@ export function toJson(report: AuditReport, lang: Lang) {
     score: report.totals.score,
     max_score: report.totals.maxScore,
     summary: { indicators: report.totals.indicators, evidence: report.totals.evidence },
+    ...(report.selection ? { selection: report.selection } : {}),
+    ...(report.changes ? { changes: changesJson(report.changes) } : {}),
     indicators: report.indicators.map((r) => indicatorJson(r, lang)),
+  };
+}
+
+function changesJson(changes: Changes) {
+  return {
+    baseline: { path: changes.baseline.path, finished_at: changes.baseline.finishedAt, score: changes.baseline.score },
+    score_delta: changes.scoreDelta,
+    newly_failing: changes.newlyFailing,
+    fixed: changes.fixed,
   };
 }
 

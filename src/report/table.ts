@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import stringWidth from 'string-width';
-import type { AuditReport } from '../audit.js';
+import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
 import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
@@ -116,7 +116,22 @@ function summary(report: AuditReport, chalk: ChalkInstance, t: Catalogue): strin
     `${t.ui.indicatorCounts(totals.indicators)} · ${t.ui.evidenceCounts(totals.evidence)}`,
   ];
   if (!report.complete) lines.push(chalk.yellow(t.ui.interrupted));
+  if (report.selection) lines.push(t.ui.skippedBecause(sanitize(report.selection.reason)));
+  if (report.changes) lines.push('', ...changeLines(report.changes, chalk, t));
   return lines;
+}
+
+function changeLines(changes: Changes, chalk: ChalkInstance, t: Catalogue): string[] {
+  const { labels } = t.ui;
+  const delta = `${changes.scoreDelta > 0 ? '+' : ''}${formatNumber(changes.scoreDelta)}`;
+  return [
+    chalk.bold(`${labels.changes} (${labels.baseline}: ${sanitize(changes.baseline.path)})`),
+    t.ui.scoreDelta(delta),
+    ...(changes.newlyFailing.length ? [chalk.red(`${labels.newlyFailing}:`)] : []),
+    ...changes.newlyFailing.map((c) => chalk.red(`  ${c.id} ${sanitize(c.title)}: ${sanitize(c.reason)}`)),
+    ...(changes.fixed.length ? [chalk.green(`${labels.fixed}:`)] : []),
+    ...changes.fixed.map((c) => chalk.green(`  ${c.id} ${sanitize(c.title)}`)),
+  ];
 }
 
 function padEnd(text: string, width: number): string {
