@@ -255,7 +255,7 @@ describe('sendNotifications against a local receiver', () => {
     const text: string = req.body.markdown.text;
     expect(text).toContain('### 淮南市2021年政务公开自评表：核查未通过');
     expect(text).toContain('得分：70.5 / 100（较上次 -5）');
-    expect(text).toContain('通过 10 项，不通过 3 项，无法核实 2 项');
+    expect(text).toContain('10 项通过，3 项未通过，2 项无法核验');
     expect(text).toContain('- 一.1 规划信息公开：HTTP 404 Not Found, expected 200-299');
     expect(text).toContain('已恢复（1 项）');
     expect(text).toContain('- 二.3 财政信息公开');
@@ -452,7 +452,7 @@ describe('message content', () => {
   it('Chinese for zh, English for en', async () => {
     const zh = await dingtalkText(summary({ lang: 'zh' }));
     const en = await dingtalkText(summary({ lang: 'en' }));
-    expect(zh).toContain('新增不通过（1 项）');
+    expect(zh).toContain('新出现的问题（1 项）');
     expect(zh).toContain('已恢复（1 项）');
     expect(zh).not.toMatch(/Score|Newly failing|Report/);
     expect(en).toContain('### 淮南市2021年政务公开自评表: audit failed');

@@ -67,7 +67,7 @@ indicators:
         requirement: 信息公开目录栏目能正常展示公开条目。
         evidence:
           - title: 信息公开目录（财政资金）
-            url: ${o}/script-filled         # 列表由脚本异步加载, 静态抓取看不到内容 → 无法核实
+            url: ${o}/script-filled         # 列表由脚本异步加载, 静态抓取看不到内容 → 无法核验
             keywords: [预算]
 
   - id: "二"
@@ -137,6 +137,6 @@ indicators:
         requirement: 互动交流平台可正常访问。
         evidence:
           - title: 政民互动平台
-            url: ${o}/botwall/rs            # 被网站安全防护（瑞数）拦截 → 无法核实, 需人工查看
+            url: ${o}/botwall/rs            # 被网站安全防护（瑞数）拦截 → 无法核验, 需人工查看
 `;
 }

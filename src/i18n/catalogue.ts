@@ -17,6 +17,44 @@ export type Label =
   | 'changes' | 'newlyFailing' | 'fixed' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement'
   | 'dateSource' | 'reasonCode' | 'line' | 'detailsOmitted';
 
+/** A host still being worked on, as the progress display names it. */
+export interface HostLeft {
+  host: string;
+  left: number;
+}
+
+/** What the progress bar and the per-host log lines say. */
+export interface ProgressText {
+  /** Bar segment: failures so far. */
+  failed(n: number): string;
+  /** Bar segment: the host with the most URLs still to do. */
+  slowest(host: string, left: number): string;
+  /** Bar segment: estimated time left, or an unknown one before the first result. */
+  eta(ms: number | undefined): string;
+  /** Log line (after the timestamp): the last URL of a host finished. */
+  hostDone(p: { host: string; urls: number; failed: number; ms: number }): string;
+  /** Log line (after the timestamp): stopped before every host finished. */
+  interrupted(p: { shown: HostLeft[]; moreHosts: number; hosts: number; urls: number }): string;
+}
+
+/** What a webhook notification says. */
+export interface NotifyText {
+  passed: string;
+  failed: string;
+  regressed: string;
+  heading(title: string, status: string): string;
+  score(score: string, maxScore: string): string;
+  delta(signed: string): string;
+  unchanged: string;
+  counts(pass: number, fail: number, unverified: number): string;
+  newlyFailing(count: number): string;
+  problems: string;
+  fixed(count: number): string;
+  item(id: string, title: string, reason?: string): string;
+  more(count: number): string;
+  report(path: string): string;
+}
+
 /** Everything the tool says in words, one object per language. */
 export interface Catalogue {
   reasons: ReasonCatalogue;
@@ -38,4 +76,6 @@ export interface Catalogue {
   };
   /** --help: the program, each command and each option, and the exit codes. */
   help: Record<HelpKey, string>;
+  progress: ProgressText;
+  notify: NotifyText;
 }

@@ -1,4 +1,5 @@
 import type { Catalogue } from './catalogue.js';
+import { clock, pad2, seconds, UNKNOWN } from './units.js';
 
 const list = (words: string[]) => words.map((w) => `"${w}"`).join(', ');
 const source = (s: string) => s;
@@ -110,6 +111,40 @@ Exit codes:
   3    internal error (a bug in audit; run again with --debug and report it)
   130  interrupted (Ctrl-C, SIGTERM); the partial reports were still written, marked incomplete
 `,
+  },
+  progress: {
+    failed: (n) => `${n} failed`,
+    slowest: (host, left) => `slowest: ${host} (${left} left)`,
+    eta(ms) {
+      if (ms === undefined || !Number.isFinite(ms)) return `ETA ${UNKNOWN}`;
+      const { h, m, s } = clock(ms);
+      if (h > 0) return `ETA ${h}h${pad2(m)}m`;
+      if (m > 0) return `ETA ${m}m${pad2(s)}s`;
+      return `ETA ${s}s`;
+    },
+    hostDone: ({ host, urls, failed, ms }) =>
+      `host ${host} done: ${urls} ${urls === 1 ? 'URL' : 'URLs'}, ${failed} failed, ${seconds(ms)}s`,
+    interrupted({ shown, moreHosts, hosts, urls }) {
+      const list = shown.map(({ host, left }) => `${host} (${left} left)`).join(', ');
+      const more = moreHosts > 0 ? `, and ${moreHosts} more` : '';
+      return `interrupted: ${hosts} ${hosts === 1 ? 'host' : 'hosts'} unfinished, ${urls} ${urls === 1 ? 'URL' : 'URLs'} not checked: ${list}${more}`;
+    },
+  },
+  notify: {
+    passed: 'audit passed',
+    failed: 'audit failed',
+    regressed: 'new failures',
+    heading: (title, status) => `${title}: ${status}`,
+    score: (score, maxScore) => `Score: ${score} / ${maxScore}`,
+    delta: (signed) => ` (${signed} since the last run)`,
+    unchanged: ' (unchanged since the last run)',
+    counts: (pass, fail, unverified) => `Indicators: ${pass} passed, ${fail} failed, ${unverified} unverified`,
+    newlyFailing: (count) => `Newly failing (${count})`,
+    problems: 'Problems',
+    fixed: (count) => `Fixed (${count})`,
+    item: (id, title, reason) => `${id} ${title}${reason ? `: ${reason}` : ''}`,
+    more: (count) => `… and ${count} more`,
+    report: (path) => `Report: ${path}`,
   },
 };
 

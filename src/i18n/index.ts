@@ -3,7 +3,7 @@ import { en } from './en.js';
 import type { Reason } from './reasons.js';
 import { zh } from './zh.js';
 
-export type { Catalogue, Lang } from './catalogue.js';
+export type { Catalogue, HostLeft, Lang, NotifyText, ProgressText } from './catalogue.js';
 export { reason, type Reason, type ReasonCode } from './reasons.js';
 
 const CATALOGUES: Record<Lang, Catalogue> = { zh, en };

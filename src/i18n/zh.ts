@@ -1,4 +1,5 @@
 import type { Catalogue } from './catalogue.js';
+import { clock, pad2, seconds, UNKNOWN } from './units.js';
 
 const list = (words: string[]) => words.map((w) => `“${w}”`).join('、');
 const SOURCES: Record<string, string> = { 'page text': '页面正文', 'Last-Modified header': 'Last-Modified 响应头' };
@@ -111,6 +112,39 @@ export const zh: Catalogue = {
   3    程序内部错误（请加 --debug 重新运行并报告）
   130  被中断（Ctrl-C、SIGTERM）；已写出部分报告，并标记为不完整
 `,
+  },
+  progress: {
+    failed: (n) => `${n} 个失败`,
+    slowest: (host, left) => `最慢：${host}（剩 ${left} 个）`,
+    eta(ms) {
+      if (ms === undefined || !Number.isFinite(ms)) return `预计 ${UNKNOWN}`;
+      const { h, m, s } = clock(ms);
+      if (h > 0) return `预计 ${h} 小时 ${pad2(m)} 分`;
+      if (m > 0) return `预计 ${m} 分 ${pad2(s)} 秒`;
+      return `预计 ${s} 秒`;
+    },
+    hostDone: ({ host, urls, failed, ms }) => `站点 ${host} 完成：${urls} 个链接，${failed} 个失败，用时 ${seconds(ms)} 秒`,
+    interrupted({ shown, moreHosts, hosts, urls }) {
+      const list = shown.map(({ host, left }) => `${host}（剩 ${left} 个）`).join('、');
+      const more = moreHosts > 0 ? `，另有 ${moreHosts} 个站点` : '';
+      return `已中断：${hosts} 个站点未完成，${urls} 个链接未核查：${list}${more}`;
+    },
+  },
+  notify: {
+    passed: '核查通过',
+    failed: '核查未通过',
+    regressed: '出现新的未通过项',
+    heading: (title, status) => `${title}：${status}`,
+    score: (score, maxScore) => `得分：${score} / ${maxScore}`,
+    delta: (signed) => `（较上次 ${signed}）`,
+    unchanged: '（与上次持平）',
+    counts: (pass, fail, unverified) => `指标：${pass} 项通过，${fail} 项未通过，${unverified} 项无法核验`,
+    newlyFailing: (count) => `新出现的问题（${count} 项）`,
+    problems: '主要问题',
+    fixed: (count) => `已恢复（${count} 项）`,
+    item: (id, title, reason) => `${id} ${title}${reason ? `：${reason}` : ''}`,
+    more: (count) => `…… 另有 ${count} 项`,
+    report: (path) => `报告：${path}`,
   },
 };
 

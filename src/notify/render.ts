@@ -1,5 +1,5 @@
 import { sanitize } from '../report/sanitize.js';
-import { MESSAGES } from './messages.js';
+import { catalogue } from '../i18n/index.js';
 import type { NotifyItem, NotifySummary } from './types.js';
 
 /** Robots' markdown limit (WeCom: 4096 bytes of UTF-8); DingTalk and Feishu take more, so it is safe for all. */
@@ -44,7 +44,7 @@ function signed(n: number): string {
  * each, and fewer when the bytes run out, ending with "… and N more".
  */
 export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes = MAX_TEXT_BYTES): RenderedMessage {
-  const m = MESSAGES[summary.lang] ?? MESSAGES.zh;
+  const m = catalogue(summary.lang).notify;
   const safe = (text: string, maxChars?: number) => {
     const clean = cleanText(text, maxChars);
     return flavor === 'markdown' ? markdownSafe(clean) : clean;

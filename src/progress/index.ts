@@ -1,9 +1,8 @@
 import cliProgress from 'cli-progress';
-import { PROGRESS_TEXT, type ProgressText } from './messages.js';
+import { catalogue, type ProgressText } from '../i18n/index.js';
 import { renderBarLine } from './render.js';
 import { Tally } from './tally.js';
 
-export { PROGRESS_TEXT, type ProgressLang, type ProgressText } from './messages.js';
 
 export interface ProgressEvents {
   /** Called once when fetching starts. hosts: each host with how many URLs it has. */
@@ -33,7 +32,7 @@ const MAX_HOSTS_LISTED = 10;
  */
 export function createProgress(options: ProgressOptions): ProgressEvents {
   if (options.quiet) return { start() {}, urlDone() {}, stop() {} };
-  const text = PROGRESS_TEXT[options.lang] ?? PROGRESS_TEXT.en;
+  const text = catalogue(options.lang).progress;
   const clock = options.now ?? Date.now;
   const now = (): number => {
     const t = clock();

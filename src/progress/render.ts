@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import type { ProgressText } from './messages.js';
+import type { ProgressText } from '../i18n/index.js';
 import type { Snapshot } from './tally.js';
 
 const SEPARATOR = ' · ';

@@ -1,5 +1,5 @@
 import { sanitize } from '../report/sanitize.js';
-import type { HostLeft } from './messages.js';
+import type { HostLeft } from '../i18n/index.js';
 
 /** A host name as shown: no control characters or bidi overrides, whatever the caller passed. */
 export function cleanHost(host: unknown): string {
