@@ -1,3 +1,4 @@
+import { editDistance } from '../util/suggest.js';
 import type { Criteria, Indicator } from '../criteria/types.js';
 import type { ChangedLines } from './changed.js';
 import { countLeaves, ownerOf, prune, walk } from './tree.js';
@@ -107,20 +108,4 @@ function unknownId(id: string, known: string[], criteria: Criteria): string {
   const top = criteria.indicators.map((i) => i.id);
   return `unknown indicator id "${id}" (use an id as written in the criteria file; top-level ids: ` +
     `${top.slice(0, 10).join(', ')}${top.length > 10 ? ', …' : ''})`;
-}
-
-function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  const row = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= y.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[y.length]!;
 }
