@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { languageFromArgv, main } from '../dist/cli.js';
+import { catalogue } from '../dist/i18n/index.js';
 
-// `audit | head` closes the pipe early; that is the reader's choice, not an error.
+// `audit | head` closes the pipe early; that is the reader's choice, not an error. The run goes
+// on (report files, notifications) and keeps its exit code; only standard output is given up.
+let stdoutClosed = false;
 process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
 });
 
 // First Ctrl-C or SIGTERM: stop starting requests, give those in flight a moment, then write every
@@ -19,7 +22,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
       return;
     }
     firstSignalAt = Date.now();
-    process.stderr.write(`\n${signal}: finishing the reports with what was checked so far (send it again to quit at once)\n`);
+    process.stderr.write(`\n${catalogue(languageFromArgv(process.argv.slice(2), process)).ui.interruptedBySignal(signal)}\n`);
     controller.abort();
   });
 }
@@ -33,4 +36,5 @@ const code = await main(process.argv.slice(2), {
 });
 process.exitCode = code;
 // Let stdout drain before exiting, so a piped report is never cut short.
-process.stdout.write('', () => process.exit(code));
+if (stdoutClosed) process.exit(code);
+else process.stdout.write('', () => process.exit(code));

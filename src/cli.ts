@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { auditCommand, type AuditFlags } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
-import { UsageError, type Io } from './commands/io.js';
+import { languageFor, UsageError, type Io } from './commands/io.js';
 import { validateCommand } from './commands/validate.js';
 import { TOOL } from './criteria/settings.js';
 import { EXIT } from './exit-codes.js';
-import { catalogue, detectLang, parseLang, type Catalogue } from './i18n/index.js';
+import { catalogue, parseLang, type Catalogue } from './i18n/index.js';
 import { FORMAT_NAMES } from './report/index.js';
 
 const DEFAULT_CRITERIA = 'criteria.yaml';
@@ -54,7 +54,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
     .description(help.validate)
     .argument('[criteria]', help.criteriaArg, DEFAULT_CRITERIA)
     .option('--strict', help.strict)
-    .action(async (criteria: string, flags: { strict?: boolean }) => setExitCode(await validateCommand(criteria, flags, io)));
+    .option('--lang <lang>', help.lang)
+    .action(async (criteria: string, flags: { strict?: boolean; lang?: string }) => setExitCode(await validateCommand(criteria, flags, io)));
 
   addRunOptions(program.command('demo').description(help.demo), help)
     .action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
@@ -73,7 +74,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
 /** The whole CLI as a function: returns the exit code; only bin/audit.js calls process.exit. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = buildProgram(io, (code) => (exitCode = code), catalogue(helpLanguage(argv, io)).help);
+  const program = buildProgram(io, (code) => (exitCode = code), catalogue(languageFromArgv(argv, io)).help);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -83,11 +84,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** --help is printed before options are parsed, so --lang is looked for by hand. */
-function helpLanguage(argv: string[], io: Io): 'zh' | 'en' {
+/** --help (and the bin's signal notice) speak before options are parsed, so --lang is looked for by hand. */
+export function languageFromArgv(argv: string[], io: Pick<Io, 'env'>): 'zh' | 'en' {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   const value = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
-  return parseLang(value) ?? detectLang(io.env);
+  return parseLang(value) ?? languageFor(undefined, io);
 }
 
 function reportError(error: unknown, io: Io, debug: boolean): number {

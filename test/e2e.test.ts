@@ -54,6 +54,21 @@ describe('the built bin', () => {
     expect(JSON.parse(run.stdout).score).toBe(1);
   });
 
+  it('keeps its exit code and writes its files when the reader of stdout goes away', async () => {
+    const path = join(dir, 'epipe.yaml');
+    // Enough JSON to overflow the pipe's buffer, so the write after the reader leaves really fails.
+    await writeFile(path, criteriaYaml(Array.from({ length: 300 }, (_, i) => `- url: ${site.origin}/gone?epipe=${i}`), { settings: 'per_host_rate: 1000\nper_host_concurrency: 8' }));
+    const json = join(dir, 'epipe.json');
+    // The notification (to a dead port) keeps the run busy after stdout breaks, as in cron.
+    const run = await runBin([path, '--format', 'json', '--output', json, '--now', NOW_ARG, '--notify', 'json:http://127.0.0.1:1/x', '--notify-on', 'always'], {
+      onStart: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(await readFile(json, 'utf8')).summary.evidence.fail).toBe(300);
+    expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(run.stderr).toMatch(/notification to json .* failed/);
+  });
+
   it('prints no stack trace for a broken file, exit 2', async () => {
     const path = join(dir, 'broken.yaml');
     await writeFile(path, 'version: 1\nindicators: [\n');

@@ -8,7 +8,8 @@ import { csvField, csvFormatter } from '../src/report/csv.js';
 import type { FormatOptions, Formatter } from '../src/report/formatter.js';
 import { escapeData, escapeProperty, githubFormatter } from '../src/report/github.js';
 import { attr, junitFormatter, text as xmlText } from '../src/report/junit.js';
-import { GITHUB_COMMENT_LIMIT, markdownFormatter, signed } from '../src/report/markdown.js';
+import { GITHUB_COMMENT_LIMIT, markdownFormatter } from '../src/report/markdown.js';
+import { signed } from '../src/report/words.js';
 import { sanitize } from '../src/report/sanitize.js';
 import { checkText, firstFailedCheck, formatNumber } from '../src/report/words.js';
 import { totals, type IndicatorResult } from '../src/score/score.js';
@@ -153,7 +154,7 @@ describe('markdown', () => {
       for (const e of leaf.evidence!) expect(out).toContain(`](${e.evidence.url})`);
     }
     const gone = allEvidence(demo).find((e) => e.httpStatus === 404)!;
-    expect(out).toContain(`| ❌ ${catalogue('zh').ui.verdict.fail} | 404 |`);
+    expect(out).toContain(`| ❌ ${catalogue('zh').ui.verdict.fail} | HTTP 404 |`);
     expect(out).toContain(sanitize(checkText(firstFailedCheck(gone)!, 'zh')));
     // --verbose lists the passing leaves too.
     expect(run(markdownFormatter, demo, 'zh', { verbose: true }).match(/<details>/g)).toHaveLength(leaves(demo.indicators).length);
@@ -439,7 +440,7 @@ describe('junit', () => {
   });
 
   it('escapes text and attributes', () => {
-    expect(xmlText('a&b<c>d"e\'f]]>\u0007\uFFFF\uD800x\uD83D\uDE00')).toBe('a&amp;b&lt;c&gt;d&quot;e&apos;f]]&gt;x\uD83D\uDE00');
+    expect(xmlText('a&b<c>d"e\'f]]>\u0007\uFFFF\uD800x\uD83D\uDE00')).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f]]&gt;x\uD83D\uDE00');
     expect(attr('a\tb\nc\rd')).toBe('a&#9;b&#10;c&#13;d');
   });
 });

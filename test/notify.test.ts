@@ -254,7 +254,7 @@ describe('sendNotifications against a local receiver', () => {
     expect(req.body.markdown.title).toBe('淮南市2021年政务公开自评表：核查未通过');
     const text: string = req.body.markdown.text;
     expect(text).toContain('### 淮南市2021年政务公开自评表：核查未通过');
-    expect(text).toContain('得分：70.5 / 100（较上次 -5）');
+    expect(text).toContain('得分：70.50 / 100（较上次 -5）');
     expect(text).toContain('10 项通过，3 项未通过，2 项无法核验');
     expect(text).toContain('- 一.1 规划信息公开：HTTP 404 Not Found, expected 200-299');
     expect(text).toContain('已恢复（1 项）');
@@ -330,7 +330,7 @@ describe('sendNotifications against a local receiver', () => {
     const text: string = body.content.text;
     expect(text.split('\n').slice(0, 3)).toEqual([
       '淮南市2021年政务公开自评表: audit failed',
-      'Score: 70.5 / 100 (-5 since the last run)',
+      'Score: 70.50 / 100 (-5 since the last run)',
       'Indicators: 10 passed, 3 failed, 2 unverified',
     ]);
     expect(text).toContain('· 一.1 规划信息公开: HTTP 404 Not Found, expected 200-299');
@@ -456,7 +456,7 @@ describe('message content', () => {
     expect(zh).toContain('已恢复（1 项）');
     expect(zh).not.toMatch(/Score|Newly failing|Report/);
     expect(en).toContain('### 淮南市2021年政务公开自评表: audit failed');
-    expect(en).toContain('Score: 70.5 / 100 (-5 since the last run)');
+    expect(en).toContain('Score: 70.50 / 100 (-5 since the last run)');
     expect(en).toContain('**Newly failing (1)**');
     expect(en).toContain('**Fixed (1)**');
     expect(en).toContain('Report: /var/lib/audit/report.json');

@@ -92,13 +92,15 @@ describe('report files', () => {
     expect(reads).toBeGreaterThan(0);
   });
 
-  it('an unwritable path is an error, but the other reports are still written', async () => {
-    const file = await criteriaFile('unwritable.yaml', ['/a']);
+  it('refuses an unwritable path, a folder, or a file named twice, before fetching anything', async () => {
+    const file = await criteriaFile('unwritable.yaml', ['/never-fetched-2']);
     const ok = join(dir, 'ok.json');
-    const result = await run([file, '--output', join(dir, 'no/such/dir/x.json'), '--output', ok]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/could not write .*x\.json/);
-    expect(JSON.parse(await readFile(ok, 'utf8')).score).toBe(1);
+    for (const outputs of [[join(dir, 'no/such/dir/x.json'), ok], [`json:${dir}`, ok], [ok, `json:${ok}`]]) {
+      const result = await run([file, ...outputs.flatMap((o) => ['--output', o])]);
+      expect(result.code, outputs.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/--output .*(cannot write in|is a folder|named twice)/);
+    }
+    expect(state.requests).not.toContain('/never-fetched-2');
   });
 
   it('refuses an output whose format cannot be told, before fetching', async () => {
@@ -250,5 +252,117 @@ describe('validate --strict', () => {
     const strict = await runCli(['validate', '--strict', file]);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/strict\.yaml:\d+:\d+: .*plain http/);
+  });
+});
+
+describe('review fixes', () => {
+  it('compares the same leaves on both sides when only part of the table is audited', async () => {
+    const file = await criteriaFile('part.yaml', ['/p1', '/p2', '/p3']);
+    const base = join(dir, 'part-base.json');
+    state.broken = new Set(['/p3']);
+    await run([file, '--output', base]);
+    const partial = join(dir, 'part.json');
+    await run([file, '--only', 'A.2', '--baseline', base, '--output', partial]);
+    state.broken = new Set();
+    expect(JSON.parse(await readFile(partial, 'utf8')).changes.score_delta).toBe(0);
+  });
+
+  it('scales --fail-under to the part of the table that was audited', async () => {
+    const file = await criteriaFile('scale.yaml', ['/s1', '/s2', '/s3', '/s4']);
+    state.broken = new Set(['/s4']);
+    // Full table: 3 of 4 → 75%. --only A.1: 1 of 1 → passes a 75-of-100 style threshold scaled to 1.
+    expect((await run([file, '--fail-under', '3'])).code).toBe(0);
+    expect((await run([file, '--fail-under', '3.5'])).code).toBe(1);
+    expect((await run([file, '--only', 'A.1', '--fail-under', '3'])).code).toBe(0);
+    expect((await run([file, '--only', 'A.4', '--fail-under', '3'])).code).toBe(1);
+    expect((await run([file, '--fail-under', ''])).code).toBe(2);
+    state.broken = new Set();
+  });
+
+  it('refuses a baseline from another table, or a damaged one, as a usage error', async () => {
+    const file = await criteriaFile('mine.yaml', ['/m1']);
+    const other = join(dir, 'other.json');
+    await writeFile(other, JSON.stringify({ version: 1, title: '别的表', score: 1, indicators: [{ id: 'A.1', title: 'x', status: 'pass', score: 1, evidence: [] }] }));
+    const misfit = await run([file, '--baseline', other]);
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(/not on "测试"/);
+    for (const damaged of ['null', '{"version":1,"score":0,"indicators":[null]}', '{"version":1,"score":0,"indicators":{}}']) {
+      const path = join(dir, 'damaged.json');
+      await writeFile(path, damaged);
+      expect((await run([file, '--baseline', path])).code, damaged).toBe(2);
+    }
+  });
+
+  it('does not take a shifted id for the same indicator', async () => {
+    const file = await criteriaFile('shift.yaml', ['/x1']);
+    const base = join(dir, 'shift-base.json');
+    await run([file, '--output', base]);
+    // A new indicator takes the id A.1; the old one, now A.2, is still the same page.
+    const shifted = join(dir, 'shift.yaml');
+    await writeFile(shifted, criteriaYaml([`- url: ${server.origin}/new`, `- url: ${server.origin}/x1`]).replace('指标1', '新指标').replace('指标2', '指标1'));
+    state.broken = new Set(['/new']);
+    const report = join(dir, 'shift.json');
+    const result = await run([shifted, '--baseline', base, '--fail-on', 'regression', '--output', report]);
+    state.broken = new Set();
+    expect(result.code).toBe(0); // the failing indicator is new, not a regression
+    expect(JSON.parse(await readFile(report, 'utf8')).changes.newly_failing).toMatchObject([{ id: 'A.1', previous: 'new' }]);
+  });
+
+  it('tells the webhook nothing about a stopped run unless asked for every run', async () => {
+    const file = await criteriaFile('stopped.yaml', ['/st1']);
+    const controller = new AbortController();
+    controller.abort();
+    received.length = 0;
+    await runCli([file, '--quiet', '--notify', `json:${server.origin}/hook`, '--notify-on', 'fail'], { signal: controller.signal });
+    expect(received).toHaveLength(0);
+    await runCli([file, '--quiet', '--notify', `json:${server.origin}/hook`, '--notify-on', 'always'], { signal: controller.signal });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body).toMatchObject({ complete: false });
+  });
+
+  it('forgets a cached page once the server stops sending validators', async () => {
+    const file = await criteriaFile('forget.yaml', ['/etag']);
+    const cache = join(dir, 'cache-forget');
+    await run([file, '--cache', cache]);
+    const { ResponseCache } = await import('../src/fetch/cache.js');
+    const store = await ResponseCache.open(cache);
+    expect(await store.get(`${server.origin}/etag`)).toBeDefined();
+    await store.put(`${server.origin}/etag`, { status: 200, headers: {}, body: Buffer.from('new') });
+    expect(await store.get(`${server.origin}/etag`)).toBeUndefined();
+  });
+
+  it('names the criteria file relative to the repository in GitHub annotations', async () => {
+    const file = await criteriaFile('gh.yaml', ['/gh']);
+    state.broken = new Set(['/gh']);
+    const result = await runCli([file, '--format', 'github', '--quiet'], { env: { GITHUB_WORKSPACE: tmpdir() } });
+    state.broken = new Set();
+    const relativePath = file.slice(tmpdir().length + 1);
+    expect(result.stdout).toContain(`::error file=${relativePath},line=`);
+  });
+
+  it('still writes its reports when --changed finds nothing to audit', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'audit-git-none-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', '-c', 'init.defaultBranch=main', ...args], { cwd: repo });
+    const file = join(repo, 'criteria.yaml');
+    await writeFile(file, criteriaYaml([`- url: ${server.origin}/c1`]));
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'first');
+    const json = join(repo, 'none.json');
+    const result = await run([file, '--changed', 'HEAD', '--output', json]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.indicators).toEqual([]);
+    expect(report.selection.reason).toMatch(/no indicator's lines changed since HEAD/);
+  });
+
+  it('validate speaks Chinese with --lang zh, and rejects control characters in ids', async () => {
+    const file = await criteriaFile('vzh.yaml', ['/a']);
+    expect((await runCli(['validate', '--lang', 'zh', file])).stdout).toMatch(/检查通过/);
+    const bad = join(dir, 'badid.yaml');
+    await writeFile(bad, 'version: 1\nindicators:\n  - id: "A\\e[31m"\n    title: A\n    weight: 1\n    evidence: []\n');
+    const result = await runCli(['validate', bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/contains control characters/);
   });
 });

@@ -7,6 +7,9 @@ import { parseCriteria } from '../src/criteria/load.js';
 import type { Criteria, Indicator } from '../src/criteria/types.js';
 import { changedLines, SelectionError, type ChangedLines } from '../src/select/changed.js';
 import { selectByChangedLines, selectByIds, type Selection } from '../src/select/select.js';
+import { catalogue } from '../src/i18n/index.js';
+
+const reasonText = (reason: Parameters<ReturnType<typeof catalogue>['ui']['selection']>[0]) => catalogue('en').ui.selection(reason);
 
 /** Two sections, four leaves. Line numbers matter: the tests edit by line. */
 const FIXTURE = [
@@ -140,7 +143,7 @@ describe('changedLines + selectByChangedLines', () => {
       { id: '二', title: '第二部分' },
     ]);
     expect(shape(selection.criteria.indicators)).toEqual([{ 一: ['一.1'] }]);
-    expect(selection.reason).toBe('only indicators whose lines changed since HEAD (1 of 4)');
+    expect(reasonText(selection.reason)).toBe('only indicators whose lines changed since HEAD (1 of 4)');
   });
 
   it("editing a section's max_age selects that section's whole subtree, kept as is", async () => {
@@ -149,7 +152,7 @@ describe('changedLines + selectByChangedLines', () => {
     expect(selection.selected).toEqual(['一']);
     expect(selection.skipped).toEqual([{ id: '二', title: '第二部分' }]);
     expect(shape(selection.criteria.indicators)).toEqual([{ 一: ['一.1', '一.2'] }]);
-    expect(selection.reason).toContain('(2 of 4)');
+    expect(reasonText(selection.reason)).toContain('(2 of 4)');
   });
 
   it('editing settings selects everything', async () => {
@@ -158,7 +161,7 @@ describe('changedLines + selectByChangedLines', () => {
     expect(selection.selected).toEqual(['一', '二']);
     expect(selection.skipped).toEqual([]);
     expect(shape(selection.criteria.indicators)).toEqual([{ 一: ['一.1', '一.2'] }, { 二: ['二.1', '二.2'] }]);
-    expect(selection.reason).toMatch(/^every indicator \(4 of 4\): line 5 changed since HEAD outside the indicators/);
+    expect(reasonText(selection.reason)).toMatch(/^every indicator \(4 of 4\): line 5 changed since HEAD outside the indicators/);
   });
 
   it('editing defaults or the title selects everything', async () => {
@@ -190,7 +193,7 @@ describe('changedLines + selectByChangedLines', () => {
     expect(result.selection.selected).toEqual(['一']);
     result = await changedSince(edit(FIXTURE, 7, [], 2));
     expect(result.selection.selected).toEqual(['一', '二']);
-    expect(result.selection.reason).toMatch(/^every indicator/);
+    expect(reasonText(result.selection.reason)).toMatch(/^every indicator/);
   });
 
   it('a new leaf selects only itself; comments and blank lines select nothing', async () => {
@@ -208,7 +211,7 @@ describe('changedLines + selectByChangedLines', () => {
     expect(result.selection.selected).toEqual([]);
     expect(result.selection.criteria.indicators).toEqual([]);
     expect(result.selection.skipped.map((s) => s.id)).toEqual(['一', '二']);
-    expect(result.selection.reason).toBe("no indicator's lines changed since HEAD (0 of 4)");
+    expect(reasonText(result.selection.reason)).toBe("no indicator's lines changed since HEAD (0 of 4)");
   });
 
   it('a new section selects only that section, not its comment header', async () => {
@@ -249,7 +252,7 @@ describe('changedLines + selectByChangedLines', () => {
     expect(changed.lines.size).toBe(FIXTURE.length);
     const selection = selectByChangedLines(load(text(FIXTURE), other), changed);
     expect(selection.selected).toEqual(['一', '二']);
-    expect(selection.reason).toBe('every indicator (4 of 4): the criteria file is new since HEAD');
+    expect(reasonText(selection.reason)).toBe('every indicator (4 of 4): the criteria file is new since HEAD');
   });
 
   it('a file added after the ref counts as changed everywhere', async () => {
@@ -283,7 +286,7 @@ describe('changedLines + selectByChangedLines', () => {
     const { changed, selection } = await changedSince(second, null);
     expect(changed.ref).toBe('HEAD~1');
     expect(selection.selected).toEqual(['一.2']);
-    expect(selection.reason).toBe('only indicators whose lines changed since HEAD~1 (1 of 4)');
+    expect(reasonText(selection.reason)).toBe('only indicators whose lines changed since HEAD~1 (1 of 4)');
   });
 
   it('the default ref is origin/HEAD when it exists', async () => {
@@ -329,7 +332,7 @@ describe('selectByIds', () => {
     const selection = selectByIds(criteria, ['一.1']) as Selection;
     expect(selection.selected).toEqual(['一.1']);
     expect(selection.skipped.map((s) => s.id)).toEqual(['一.2', '二']);
-    expect(selection.reason).toBe('--only 一.1');
+    expect(reasonText(selection.reason)).toBe('--only 一.1');
     const [section] = selection.criteria.indicators;
     expect(section).toMatchObject({ id: '一', title: '第一部分', weight: 6, span: { startLine: 11, endLine: 30 } });
     expect(section!.children).toHaveLength(1);
@@ -351,7 +354,7 @@ describe('selectByIds', () => {
     const selection = selectByIds(criteria, ['二.2', '一.1', ' 一.1 ']) as Selection;
     expect(selection.selected).toEqual(['一.1', '二.2']);
     expect(shape(selection.criteria.indicators)).toEqual([{ 一: ['一.1'] }, { 二: ['二.2'] }]);
-    expect(selection.reason).toBe('--only 二.2 一.1 一.1');
+    expect(reasonText(selection.reason)).toBe('--only 二.2 一.1 一.1');
     const nested = selectByIds(criteria, ['一.2', '一']) as Selection;
     expect(nested.selected).toEqual(['一']);
     expect(nested.criteria.indicators[0]).toBe(criteria.indicators[0]);
@@ -381,7 +384,7 @@ describe("the repository's criteria.yaml", () => {
     const real = load(readFileSync(new URL('../criteria.yaml', import.meta.url), 'utf8'));
     const leaf = byId(real.indicators, '一.1')!;
     const selection = selectByChangedLines(real, { ref: 'origin/HEAD', lines: new Set([leaf.span.endLine]), wholeFile: false });
-    expect(selection.reason).toBe('only indicators whose lines changed since origin/HEAD (1 of 21)');
+    expect(reasonText(selection.reason)).toBe('only indicators whose lines changed since origin/HEAD (1 of 21)');
     expect(selection.selected).toEqual(['一.1']);
   });
 });

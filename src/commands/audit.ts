@@ -6,6 +6,7 @@ import type { Criteria } from '../criteria/types.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline, hasRegression } from '../history/baseline.js';
+import { catalogue } from '../i18n/index.js';
 import { createProgress } from '../progress/index.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
 import type { Io } from './io.js';
@@ -33,9 +34,9 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
 
   // Everything that can be wrong with the command line is found before the first request.
   const plan = await prepareRun(criteria, flags, io, file);
-  if (plan.selection && plan.criteria.indicators.length === 0) {
-    io.stderr.write(`${plan.selection.reason}: nothing to audit\n`);
-    return EXIT.OK;
+  // Nothing selected still writes its (empty) reports, so CI finds the files and the reason.
+  if (plan.selection && plan.criteria.indicators.length === 0 && !plan.quiet) {
+    io.stderr.write(`${catalogue(plan.lang).ui.nothingToAudit}: ${catalogue(plan.lang).ui.selection(plan.selection.reason)}\n`);
   }
   const report = await audit(plan, io);
   const written = await deliverReports(report, plan, io);
@@ -54,7 +55,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
       ...(io.signal ? { signal: io.signal } : {}),
       ...(plan.cache ? { cache: plan.cache } : {}),
     });
-    if (plan.selection) report.selection = { reason: plan.selection.reason, skipped: plan.selection.skipped };
+    if (plan.selection) report.selection = { reason: catalogue(plan.lang).ui.selection(plan.selection.reason), skipped: plan.selection.skipped };
     if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
     return report;
   } finally {

@@ -1,13 +1,14 @@
 import { appendFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { AuditReport } from '../audit.js';
 import { catalogue } from '../i18n/index.js';
 import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } from '../notify/index.js';
 import { FORMATTERS } from '../report/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { problemText } from '../report/words.js';
-import type { IndicatorResult } from '../score/score.js';
+import { leafResults, type IndicatorResult } from '../score/score.js';
 import { createDispatcher } from '../fetch/agent.js';
+import { hasRegression } from '../history/baseline.js';
 import { useColor, type Io } from './io.js';
 import type { RunPlan } from './prepare.js';
 
@@ -24,11 +25,12 @@ export interface Delivery {
  */
 export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
   const delivery: Delivery = { files: [], failed: false };
+  const sourcePath = repositoryPath(report.criteria.path, io);
   for (const target of plan.outputs) {
     if (target.path === '-') continue;
     const path = resolve(io.cwd, target.path);
     try {
-      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose }));
+      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose, ...sourcePath }));
       delivery.files.push(path);
     } catch (error) {
       delivery.failed = true;
@@ -37,10 +39,18 @@ export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io)
   }
   for (const format of stdoutFormats(plan)) {
     const columns = io.stdout.isTTY ? io.stdout.columns : undefined;
-    io.stdout.write(FORMATTERS[format]!.format(report, { lang: plan.lang, color: useColor(io), verbose: plan.verbose, ...(columns ? { columns } : {}) }));
+    io.stdout.write(FORMATTERS[format]!.format(report, { lang: plan.lang, color: useColor(io), verbose: plan.verbose, ...(columns ? { columns } : {}), ...sourcePath }));
   }
   await appendStepSummary(report, plan, io);
   return delivery;
+}
+
+/** GitHub places annotations only on paths relative to the repository root, wherever the job ran. */
+function repositoryPath(criteriaPath: string, io: Io): { sourcePath?: string } {
+  const workspace = io.env.GITHUB_WORKSPACE;
+  if (!workspace) return {};
+  const path = relative(workspace, resolve(io.cwd, criteriaPath));
+  return path.startsWith('..') || isAbsolute(path) ? {} : { sourcePath: path };
 }
 
 function stdoutFormats(plan: RunPlan): string[] {
@@ -76,12 +86,14 @@ export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed:
 }
 
 function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, reportPath: string | undefined): NotifySummary {
-  const failing = leaves(report.indicators).filter((r) => r.verdict === 'fail');
+  const failing = leafResults(report.indicators).filter((r) => r.verdict === 'fail');
   return {
     title: report.title || catalogue(plan.lang).ui.labels.report,
     score: report.totals.score,
     maxScore: report.totals.maxScore,
     passed,
+    complete: report.complete,
+    regressed: report.changes ? hasRegression(report.changes) : false,
     counts: report.totals.indicators,
     newlyFailing: report.changes?.newlyFailing.map(({ id, title, reason }) => ({ id, title, reason })) ?? [],
     fixed: report.changes?.fixed ?? [],
@@ -92,6 +104,3 @@ function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, repo
   };
 }
 
-function leaves(results: IndicatorResult[]): IndicatorResult[] {
-  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
-}

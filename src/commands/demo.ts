@@ -2,9 +2,9 @@ import { demoCriteria } from '../demo/criteria.js';
 import { startDemoSite } from '../demo/site.js';
 import { EXIT } from '../exit-codes.js';
 import { auditText, type AuditFlags } from './audit.js';
-import type { Io } from './io.js';
+import { languageFor, type Io } from './io.js';
 import { parseNow } from './options.js';
-import { catalogue, detectLang, parseLang } from '../i18n/index.js';
+import { catalogue } from '../i18n/index.js';
 
 /**
  * `audit demo`: serves the bundled sample site on 127.0.0.1 and audits it, so a new user sees
@@ -13,7 +13,7 @@ import { catalogue, detectLang, parseLang } from '../i18n/index.js';
 export async function demoCommand(flags: AuditFlags, io: Io): Promise<number> {
   const site = await startDemoSite({ now: parseNow(flags.now) });
   try {
-    io.stderr.write(catalogue(parseLang(flags.lang) ?? detectLang(io.env)).ui.demoSite(site.origin) + '\n');
+    if (!flags.quiet) io.stderr.write(catalogue(languageFor(flags.lang, io)).ui.demoSite(site.origin) + '\n');
     const code = await auditText(demoCriteria(site.origin), 'demo-criteria.yaml', flags, io);
     return code === EXIT.AUDIT_FAILED ? EXIT.OK : code;
   } finally {

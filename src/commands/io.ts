@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { detectLang, parseLang, type Lang } from '../i18n/index.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -23,6 +24,14 @@ export function useColor(io: Io): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
   return Boolean(io.stdout.isTTY);
+}
+
+/** --lang when given, else the locale; the one place every command decides its language. */
+export function languageFor(flag: string | undefined, io: Pick<Io, 'env'>): Lang {
+  if (flag === undefined) return detectLang(io.env);
+  const lang = parseLang(flag);
+  if (!lang) throw new UsageError(`--lang: "${flag}" is not supported (use zh or en)`);
+  return lang;
 }
 
 /** A usage problem found after parsing, reported like commander's own errors (exit 2). */

@@ -49,7 +49,7 @@ export function parseNow(value: string | undefined): Date {
 
 export function parseScore(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: "${value}" is not a score (use a number such as 85)`);
   return n;
 }

@@ -1,13 +1,16 @@
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Criteria } from '../criteria/types.js';
 import { ResponseCache } from '../fetch/cache.js';
-import { BaselineError, readBaseline, type Baseline } from '../history/baseline.js';
-import { detectLang, parseLang, type Lang } from '../i18n/index.js';
+import { BaselineError, checkBaselineFits, readBaseline, type Baseline } from '../history/baseline.js';
+import { maxScoreOf } from '../score/score.js';
+import type { Lang } from '../i18n/index.js';
 import { DEFAULT_NOTIFY_ON, parseNotifyOn, parseNotifyTarget, type NotifyOn, type NotifyTarget } from '../notify/index.js';
 import { FORMAT_NAMES } from '../report/index.js';
 import { parseOutputSpec, type OutputTarget } from '../report/outputs.js';
 import { changedLines, SelectionError, selectByChangedLines, selectByIds, type Selection } from '../select/index.js';
-import { UsageError, type Io } from './io.js';
+import { languageFor, UsageError, type Io } from './io.js';
 import { applyRunFlags, parseNow, parseScore, type RunFlags } from './options.js';
 
 export interface AuditFlags extends RunFlags {
@@ -52,46 +55,68 @@ export interface RunPlan {
 const FAIL_ON = ['unverified', 'regression'];
 
 export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, file: string | undefined): Promise<RunPlan> {
-  const outputs = parseOutputs(flags.output ?? []);
+  const outputs = await parseOutputs(flags.output ?? [], io);
   const selection = await select(criteria, flags, file);
   const settings = applyRunFlags(criteria.settings, flags);
+  const lang = languageFor(flags.lang, io);
   return {
     criteria: { ...(selection?.criteria ?? criteria), settings },
-    lang: resolveLang(flags.lang, io),
+    lang,
     now: parseNow(flags.now),
     quiet: Boolean(flags.quiet),
     verbose: Boolean(flags.verbose),
     // With --quiet and files to write, a cron job wants nothing on standard output.
     ...(flags.quiet && outputs.length > 0 ? {} : { stdoutFormat: flags.format ?? 'table' }),
     outputs,
-    policy: exitPolicy(flags),
+    policy: exitPolicy(flags, criteria, selection),
     ...(selection ? { selection } : {}),
-    ...(flags.baseline ? { baseline: await loadBaseline(flags.baseline, io) } : {}),
+    ...(flags.baseline ? { baseline: await loadBaseline(flags.baseline, criteria.title, io) } : {}),
     ...(flags.cache ? { cache: await openCache(flags.cache, io) } : {}),
     notify: notifyPlan(flags, criteria.settings.notify),
   };
 }
 
-function resolveLang(value: string | undefined, io: Io): Lang {
-  if (value === undefined) return detectLang(io.env);
-  const lang = parseLang(value);
-  if (!lang) throw new UsageError(`--lang: "${value}" is not supported (use zh or en)`);
-  return lang;
-}
-
-function parseOutputs(specs: string[]): OutputTarget[] {
-  return specs.map((spec) => {
+/** Checked before the audit, so a typo in a path fails in a second, not after an hour of fetching. */
+async function parseOutputs(specs: string[], io: Io): Promise<OutputTarget[]> {
+  const seen = new Set<string>();
+  const targets: OutputTarget[] = [];
+  for (const spec of specs) {
     const parsed = parseOutputSpec(spec, FORMAT_NAMES);
     if ('problem' in parsed) throw new UsageError(parsed.problem);
-    return parsed;
-  });
+    if (parsed.path !== '-') {
+      const path = resolveFrom(io, parsed.path);
+      if (seen.has(path)) throw new UsageError(`--output ${spec}: ${parsed.path} is named twice; give each report its own file`);
+      seen.add(path);
+      const problem = await unwritable(path);
+      if (problem) throw new UsageError(`--output ${spec}: ${problem}`);
+    }
+    targets.push(parsed);
+  }
+  return targets;
 }
 
-function exitPolicy(flags: AuditFlags): ExitPolicy {
+async function unwritable(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) return `${path} is a folder; name a file inside it`;
+  try {
+    await access(dirname(path), constants.W_OK);
+    return undefined;
+  } catch {
+    return `cannot write in ${dirname(path)} (missing, or no permission)`;
+  }
+}
+
+/**
+ * --fail-under is in points of the whole table. When only part of it is audited (--only,
+ * --changed), the threshold is scaled to that part's maximum, so a passing subset can pass.
+ */
+function exitPolicy(flags: AuditFlags, full: Criteria, selection: Selection | undefined): ExitPolicy {
   const failOn = (flags.failOn ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   const unknown = failOn.find((v) => !FAIL_ON.includes(v));
   if (unknown) throw new UsageError(`--fail-on: "${unknown}" is not a policy (use ${FAIL_ON.join(' or ')})`);
-  const failUnder = parseScore('--fail-under', flags.failUnder);
+  const threshold = parseScore('--fail-under', flags.failUnder);
+  const share = selection ? maxScoreOf(selection.criteria.indicators) / (maxScoreOf(full.indicators) || 1) : 1;
+  const failUnder = threshold === undefined ? undefined : threshold * share;
   return {
     ...(failUnder !== undefined ? { failUnder } : {}),
     failOnUnverified: failOn.includes('unverified'),
@@ -116,13 +141,20 @@ async function select(criteria: Criteria, flags: AuditFlags, file: string | unde
   }
 }
 
-async function loadBaseline(path: string, io: Io): Promise<Baseline> {
+async function loadBaseline(path: string, title: string, io: Io): Promise<Baseline> {
+  let baseline: Baseline;
   try {
-    return await readBaseline(resolveFrom(io, path));
+    baseline = await readBaseline(resolveFrom(io, path));
   } catch (error) {
     if (error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
+  const misfit = checkBaselineFits(baseline, title);
+  if (misfit) throw new UsageError(misfit);
+  if (!baseline.complete) {
+    io.stderr.write(`audit: warning: --baseline ${path} is from an interrupted run; indicators it did not check count as new\n`);
+  }
+  return baseline;
 }
 
 async function openCache(dir: string, io: Io): Promise<ResponseCache> {

@@ -3,14 +3,14 @@ import { hasErrors, type Diagnostic } from '../criteria/diagnostics.js';
 import { lintCriteria } from '../criteria/lint.js';
 import { loadCriteriaFile } from '../criteria/load.js';
 import { EXIT } from '../exit-codes.js';
-import { catalogue, detectLang } from '../i18n/index.js';
+import { catalogue } from '../i18n/index.js';
 import { planRequests } from '../plan/plan.js';
 import { printDiagnostics } from './audit.js';
-import type { Io } from './io.js';
+import { languageFor, type Io } from './io.js';
 
 /** `audit validate [criteria]`: the file alone, no network. Lints are warnings, or errors with --strict. */
-export async function validateCommand(path: string, flags: { strict?: boolean }, io: Io): Promise<number> {
-  const t = catalogue(detectLang(io.env)).ui;
+export async function validateCommand(path: string, flags: { strict?: boolean; lang?: string }, io: Io): Promise<number> {
+  const t = catalogue(languageFor(flags.lang, io)).ui;
   const loaded = await loadCriteriaFile(resolve(io.cwd, path), path);
   const lints = loaded.criteria ? lintCriteria(loaded.criteria) : [];
   const diagnostics = [...loaded.diagnostics, ...lints].map((d) => (flags.strict ? strictly(d) : d)).sort((a, b) => a.line - b.line || a.col - b.col);

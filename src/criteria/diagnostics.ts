@@ -15,7 +15,8 @@ export interface Diagnostic {
 /** `criteria.yaml:12:7: message (fix)` — the shape editors and CI annotators understand. */
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '' : `${d.severity}: `}`;
-  return prefix + d.message + (d.fix ? ` (${d.fix})` : '');
+  // The rule name lets a user look a lint up in the README, or grep for it in CI logs.
+  return prefix + d.message + (d.fix ? ` (${d.fix})` : '') + (d.rule ? ` [${d.rule}]` : '');
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -349,7 +349,13 @@ class CriteriaReader {
   private readId(node: YAMLMap): string | undefined {
     const value = node.get('id', true) as Node | undefined;
     if (isScalar(value) && typeof value.value === 'number' && value.source) return value.source;
-    return this.optionalString(node, 'id');
+    const id = this.optionalString(node, 'id');
+    // Ids are printed raw in tables and diagnostics, so they must not carry terminal controls.
+    if (id !== undefined && /[\u0000-\u001f\u007f-\u009f]/.test(id)) {
+      this.report(this.valueAt(node, 'id'), `id ${JSON.stringify(id)} contains control characters`, 'use letters, digits, dots and CJK characters');
+      return undefined;
+    }
+    return id;
   }
 
   private claimId(id: string, node: YAMLMap): void {

@@ -134,10 +134,16 @@ export class ResponseCache {
 
   /** Stores a complete 200 response that carries an ETag or Last-Modified; anything else is ignored (false). */
   async put(url: string, response: StorableResponse): Promise<boolean> {
-    if (response.status !== 200 || response.truncated === true) return false;
     const headers = keptHeaders(response.headers);
-    if (headers['etag'] === undefined && headers['last-modified'] === undefined) return false;
-    if (/(^|[\s,])no-store($|[\s,])/i.test(headerValue(response.headers, 'cache-control') ?? '')) return false;
+    const storable = response.status === 200 && response.truncated !== true
+      && (headers['etag'] !== undefined || headers['last-modified'] !== undefined)
+      && !/(^|[\s,])no-store($|[\s,])/i.test(headerValue(response.headers, 'cache-control') ?? '');
+    if (!storable) {
+      // A newer answer that cannot be stored supersedes the old entry: its validators must not be
+      // sent again, or a later 304 would pass the old body off as current.
+      await unlink(this.pathFor(url)).catch(() => {});
+      return false;
+    }
 
     const storedAt = this.now();
     const header: EntryHeader = { v: FORMAT_VERSION, url, status: response.status, headers, storedAt, size: response.body.length };

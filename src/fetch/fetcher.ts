@@ -161,7 +161,8 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
     const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), settings.maxBodyBytes);
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     const fetched = { ok: true as const, status: response.statusCode, headers, body, truncated };
-    if (ctx.cache && response.statusCode === 200) await ctx.cache.put(url, fetched);
+    // Every full answer goes to the cache: a storable 200 is kept, anything else retires the old entry.
+    if (ctx.cache) await ctx.cache.put(url, fetched);
     return { ...fetched, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (error) {
     if (ctx.abortInflight?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };

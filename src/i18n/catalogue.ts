@@ -1,4 +1,5 @@
 import type { Verdict } from '../check/types.js';
+import type { SelectionReason } from '../select/select.js';
 import type { ReasonCatalogue } from './reasons.js';
 
 export type Lang = 'zh' | 'en';
@@ -42,6 +43,7 @@ export interface NotifyText {
   passed: string;
   failed: string;
   regressed: string;
+  interrupted: string;
   heading(title: string, status: string): string;
   score(score: string, maxScore: string): string;
   delta(signed: string): string;
@@ -73,6 +75,9 @@ export interface Catalogue {
     labels: Record<Label, string>;
     scoreDelta: (delta: string) => string;
     skippedBecause: (reason: string) => string;
+    selection: (reason: SelectionReason) => string;
+    nothingToAudit: string;
+    interruptedBySignal: (signal: string) => string;
   };
   /** --help: the program, each command and each option, and the exit codes. */
   help: Record<HelpKey, string>;

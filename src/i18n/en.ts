@@ -73,6 +73,20 @@ export const en: Catalogue = {
     },
     scoreDelta: (delta) => `Score change: ${delta}`,
     skippedBecause: (reason) => `Audited ${reason}; the other indicators were skipped and score 0 here.`,
+    selection: (r) => {
+      switch (r.kind) {
+        case 'only': return `--only ${r.ids.join(' ')}`;
+        case 'new-file': return `every indicator (${r.total} of ${r.total}): the criteria file is new since ${r.ref}`;
+        case 'outside': {
+          const where = r.lines.length === 1 ? `line ${r.lines[0]}` : `lines ${r.lines.slice(0, 5).join(', ')}${r.lines.length > 5 ? ', …' : ''}`;
+          return `every indicator (${r.total} of ${r.total}): ${where} changed since ${r.ref} outside the indicators (settings, defaults, version or title), which affect every check`;
+        }
+        case 'changed': return `only indicators whose lines changed since ${r.ref} (${r.selected} of ${r.total})`;
+        case 'none': return `no indicator's lines changed since ${r.ref} (0 of ${r.total})`;
+      }
+    },
+    nothingToAudit: 'nothing to audit',
+    interruptedBySignal: (signal) => `${signal}: finishing the reports with what was checked so far (send it again to quit at once)`,
   },
   help: {
     program: 'Check the evidence links cited in a weighted assessment table (政务公开自评表).',
@@ -134,6 +148,7 @@ Exit codes:
     passed: 'audit passed',
     failed: 'audit failed',
     regressed: 'new failures',
+    interrupted: 'audit stopped before it finished',
     heading: (title, status) => `${title}: ${status}`,
     score: (score, maxScore) => `Score: ${score} / ${maxScore}`,
     delta: (signed) => ` (${signed} since the last run)`,

@@ -74,6 +74,17 @@ export const zh: Catalogue = {
     },
     scoreDelta: (delta) => `得分变化：${delta}`,
     skippedBecause: (reason) => `本次仅核查${reason}；其余指标已跳过，在此计 0 分。`,
+    selection: (r) => {
+      switch (r.kind) {
+        case 'only': return `${r.ids.join('、')}（--only）`;
+        case 'new-file': return `全部指标（${r.total} 项）：评分标准文件自 ${r.ref} 以来为新文件`;
+        case 'outside': return `全部指标（${r.total} 项）：自 ${r.ref} 以来，指标之外的第 ${r.lines.slice(0, 5).join('、')}${r.lines.length > 5 ? '……' : ''} 行有改动（设置、默认值、版本或标题），影响所有检查`;
+        case 'changed': return `自 ${r.ref} 以来有改动的指标（${r.selected} / ${r.total} 项）`;
+        case 'none': return `零项指标：自 ${r.ref} 以来没有指标的行有改动（0 / ${r.total} 项）`;
+      }
+    },
+    nothingToAudit: '没有需要核查的指标',
+    interruptedBySignal: (signal) => `${signal}：正在用已检查的结果写出报告（再发送一次则立即退出）`,
   },
   help: {
     program: '核查加权评估表（政务公开自评表）中引用的佐证链接。',
@@ -134,6 +145,7 @@ export const zh: Catalogue = {
     passed: '核查通过',
     failed: '核查未通过',
     regressed: '出现新的未通过项',
+    interrupted: '核查未完成即被停止',
     heading: (title, status) => `${title}：${status}`,
     score: (score, maxScore) => `得分：${score} / ${maxScore}`,
     delta: (signed) => `（较上次 ${signed}）`,

@@ -5,17 +5,19 @@ export const NOTIFY_ON: readonly NotifyOn[] = ['fail', 'regression', 'always'];
 export const DEFAULT_NOTIFY_ON: NotifyOn = 'regression';
 
 /**
- * fail: the run failed. regression: an indicator fails that did not in the baseline; with no
- * baseline (scoreDelta undefined) there is nothing to regress from, so a failed run counts.
- * always: every run.
+ * fail: the run failed. regression: something that passed in the baseline fails now (the same
+ * test as --fail-on regression); with no baseline there is nothing to regress from, so a failed
+ * run counts. always: every run. A stopped run is news only to `always`: paging the group
+ * because a timer or an operator stopped the job would teach them to ignore the robot.
  */
 export function shouldNotify(on: NotifyOn, summary: NotifySummary): boolean {
+  if (summary.complete === false) return on === 'always';
   switch (on) {
     case 'fail':
       return !summary.passed;
     case 'regression':
-      if (summary.newlyFailing.length > 0) return true;
-      return summary.scoreDelta === undefined && !summary.passed;
+      if (summary.scoreDelta === undefined) return !summary.passed;
+      return summary.regressed ?? summary.newlyFailing.length > 0;
     case 'always':
       return true;
   }

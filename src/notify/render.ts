@@ -1,3 +1,4 @@
+import { formatNumber, signed } from '../report/words.js';
 import { sanitize } from '../report/sanitize.js';
 import { catalogue } from '../i18n/index.js';
 import type { NotifyItem, NotifySummary } from './types.js';
@@ -29,14 +30,6 @@ function markdownSafe(text: string): string {
   return text.replace(/[<>[\]]/g, (ch) => ({ '<': '＜', '>': '＞', '[': '［', ']': '］' })[ch]!);
 }
 
-export function formatNumber(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
-function signed(n: number): string {
-  const text = formatNumber(n);
-  return n > 0 ? `+${text}` : text;
-}
 
 /**
  * The message for a chat robot, in the summary's language, within `maxBytes` of UTF-8. The list
@@ -50,7 +43,8 @@ export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes =
     return flavor === 'markdown' ? markdownSafe(clean) : clean;
   };
 
-  const status = !summary.passed ? m.failed : summary.newlyFailing.length > 0 ? m.regressed : m.passed;
+  const status = summary.complete === false ? m.interrupted
+    : !summary.passed ? m.failed : summary.regressed ?? summary.newlyFailing.length > 0 ? m.regressed : m.passed;
   const title = m.heading(safe(summary.title, MAX_TITLE_CHARS), status);
   const delta = summary.scoreDelta === undefined ? '' : summary.scoreDelta === 0 ? m.unchanged : m.delta(signed(summary.scoreDelta));
   const head = [

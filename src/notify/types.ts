@@ -25,6 +25,10 @@ export interface NotifySummary {
   maxScore: number;
   /** The run's exit status was success. */
   passed: boolean;
+  /** False when the run was stopped (Ctrl-C, SIGTERM, systemctl stop) before it finished. Default true. */
+  complete?: boolean;
+  /** Something that passed in the baseline fails now: the same test as --fail-on regression. */
+  regressed?: boolean;
   /** Indicator counts. */
   counts: { pass: number; fail: number; unverified: number };
   /** Indicators failing now that did not fail in the baseline; empty when there is no baseline. */

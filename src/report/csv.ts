@@ -1,6 +1,6 @@
 import type { EvidenceResult } from '../check/types.js';
 import { catalogue, explain, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import { leafResults, type IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, firstFailedCheck, formatNumber } from './words.js';
@@ -23,7 +23,7 @@ const CRLF = '\r\n';
 export const csvFormatter: Formatter = {
   name: 'csv',
   format(report, options) {
-    const records = [headerRow(options.lang), ...leaves(report.indicators).flatMap((leaf) => leafRows(leaf, options.lang))];
+    const records = [headerRow(options.lang), ...leafResults(report.indicators).flatMap((leaf) => leafRows(leaf, options.lang))];
     return BOM + records.map((cells) => cells.map(csvField).join(',') + CRLF).join('');
   },
 };
@@ -40,9 +40,6 @@ function headerRow(lang: Lang): string[] {
   ];
 }
 
-function leaves(results: IndicatorResult[]): IndicatorResult[] {
-  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
-}
 
 function leafRows(leaf: IndicatorResult, lang: Lang): string[][] {
   const { indicator } = leaf;

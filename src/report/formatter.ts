@@ -7,6 +7,8 @@ export interface FormatOptions {
   verbose: boolean;
   /** Terminal width when known; the table fits long reasons into it. */
   columns?: number;
+  /** The criteria file as annotations must name it: relative to the repository (GITHUB_WORKSPACE). */
+  sourcePath?: string;
 }
 
 /** Every output format is one of these: a pure function from the report to text. */

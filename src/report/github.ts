@@ -1,9 +1,9 @@
 import type { EvidenceResult } from '../check/types.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import { leafResults, type IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber } from './words.js';
+import { checkText, firstFailedCheck, formatNumber, statusText } from './words.js';
 
 /**
  * GitHub Actions workflow commands: `::error` for each failed evidence and `::warning` for each
@@ -15,8 +15,8 @@ export const githubFormatter: Formatter = {
   name: 'github',
   format(report, options) {
     const t = catalogue(options.lang);
-    const file = report.criteria.path.replace(/\\/g, '/');
-    const lines = leaves(report.indicators).flatMap((leaf) => leafCommands(leaf, file, options.lang));
+    const file = (options.sourcePath ?? report.criteria.path).replace(/\\/g, '/');
+    const lines = leafResults(report.indicators).flatMap((leaf) => leafCommands(leaf, file, options.lang));
     if (!report.complete) lines.push(command('warning', { title: sanitize(report.title) }, t.ui.labels.incomplete));
     const { totals } = report;
     const score = t.ui.score(formatNumber(totals.score), formatNumber(totals.maxScore));
@@ -26,9 +26,6 @@ export const githubFormatter: Formatter = {
   },
 };
 
-function leaves(results: IndicatorResult[]): IndicatorResult[] {
-  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
-}
 
 function leafCommands(leaf: IndicatorResult, file: string, lang: Lang): string[] {
   const { indicator } = leaf;
@@ -44,7 +41,7 @@ function leafCommands(leaf: IndicatorResult, file: string, lang: Lang): string[]
 function evidenceCommand(result: EvidenceResult, id: string, file: string, t: Catalogue, lang: Lang): string {
   const { evidence } = result;
   const problem = firstFailedCheck(result);
-  const status = result.httpStatus ? `HTTP ${result.httpStatus}` : result.fetch.ok ? '' : result.fetch.error.code;
+  const status = statusText(result);
   const message = [problem ? checkText(problem, lang) : t.ui.verdict[result.verdict], status, sanitize(evidence.url)]
     .filter(Boolean)
     .join(' · ');

@@ -7,7 +7,7 @@ import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { HTML_CSS, HTML_SCRIPT, HTML_SCRIPT_HASH } from './html-assets.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber, problemText } from './words.js';
+import { checkText, escapeMarkup, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
 
 /**
  * One self-contained HTML file: no external fonts, images, styles or scripts, so an office can
@@ -77,11 +77,10 @@ interface Ctx {
 // ---------------------------------------------------------------------------------------------
 // Escaping
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Untrusted text for element content: control and bidi characters removed, then escaped. */
 function text(value: string | number): string {
-  return sanitize(String(value)).replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+  return escapeMarkup(sanitize(String(value)));
 }
 
 /** Untrusted text for a double-quoted attribute value. */
@@ -190,7 +189,7 @@ function changesSection(changes: Changes | undefined, { t, lang }: Ctx): string 
   const L = t.ui.labels;
   const delta = changes.scoreDelta;
   const deltaClass = delta > 0 ? 'delta-up' : delta < 0 ? 'delta-down' : 'delta-none';
-  const signed = delta > 0 ? `+${formatNumber(delta)}` : formatNumber(delta);
+  const signedDelta = signed(delta);
   const b = changes.baseline;
   const when = b.finishedAt ? ` (${b.finishedAt})` : '';
   const previous = (p: 'pass' | 'unverified' | 'new') => (p === 'new' ? '' : ` <span class="previous">(${labelled(L.baseline, lang)}<span class="verdict v-${p}">${text(t.ui.verdict[p])}</span>)</span>`);
@@ -207,7 +206,7 @@ function changesSection(changes: Changes | undefined, { t, lang }: Ctx): string 
   return `<section class="changes" aria-labelledby="h-changes">
 <h2 id="h-changes">${text(L.changes)}</h2>
 <p>${labelled(L.baseline, lang)}<span class="mono">${text(b.path)}</span>${text(when)} · ${text(L.score)} ${text(formatNumber(b.score))}</p>
-<p class="${deltaClass}" data-score-delta="${attr(delta)}">${text(t.ui.scoreDelta(signed))}</p>
+<p class="${deltaClass}" data-score-delta="${attr(delta)}">${text(t.ui.scoreDelta(signedDelta))}</p>
 ${failing}${fixed}</section>
 `;
 }
@@ -263,7 +262,7 @@ function evidenceRow(result: EvidenceResult, depth: number, { t, lang }: Ctx): s
     : '';
 
   const problem = firstFailedCheck(result);
-  const status = result.httpStatus ? String(result.httpStatus) : (result.fetch.ok ? '' : result.fetch.error.code);
+  const status = statusText(result);
   const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
   const fact = (cls: string, label: string, value: string) => (value ? `<li class="${cls}"><span class="k">${labelled(label, lang)}</span>${value}</li>` : '');
   const facts = [

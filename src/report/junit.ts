@@ -3,7 +3,7 @@ import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js'
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck } from './words.js';
+import { checkText, firstFailedCheck, escapeMarkup, statusText } from './words.js';
 
 /**
  * JUnit XML, the dialect GitLab, Jenkins and Azure Pipelines all read: each top-level indicator is
@@ -115,7 +115,7 @@ function detail(result: EvidenceResult, t: Catalogue, lang: Lang): string {
   const { labels } = t.ui;
   const lines = [`${labels.url}: ${sanitize(result.evidence.url)}`];
   if (result.finalUrl && result.finalUrl !== result.evidence.url) lines.push(`${labels.finalUrl}: ${sanitize(result.finalUrl)}`);
-  const status = result.httpStatus ? String(result.httpStatus) : result.fetch.ok ? '' : result.fetch.error.code;
+  const status = statusText(result);
   if (status) lines.push(`${labels.httpStatus}: ${status}`);
   if (result.lastUpdated) lines.push(`${labels.lastUpdated}: ${sanitize(result.lastUpdated)} (${sanitize(t.ui.dateSource(result.dateSource ?? ''))})`);
   lines.push(`${labels.criteria}: ${result.evidence.position.line}`);
@@ -144,7 +144,6 @@ function attributes(values: Record<string, string | number>): string {
  */
 const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 export function stripIllegalXml(value: string): string {
   return value.replace(ILLEGAL_XML, '');
@@ -152,7 +151,7 @@ export function stripIllegalXml(value: string): string {
 
 /** Element content. `>` is escaped too, so `]]>` can never appear. */
 export function text(value: string): string {
-  return stripIllegalXml(value).replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
+  return escapeMarkup(stripIllegalXml(value));
 }
 
 /** An attribute value. Tab, LF and CR as references, or the parser would normalise them to spaces. */

@@ -1,10 +1,10 @@
 import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
 import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import { leafResults, type IndicatorResult } from '../score/score.js';
 import type { Formatter, FormatOptions } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber, problemText } from './words.js';
+import { checkText, firstFailedCheck, formatNumber, problemText, escapeMarkup, signed, statusText } from './words.js';
 
 /** GitHub refuses a PR comment (and truncates a step summary) longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -24,7 +24,7 @@ export const markdownFormatter: Formatter = {
     const t = catalogue(options.lang);
     const head = headBlocks(report, t);
     const rows = report.indicators.flatMap((r) => indicatorRows(r, 0, options.lang));
-    const details = leaves(report.indicators)
+    const details = leafResults(report.indicators)
       .filter((leaf) => options.verbose || leaf.verdict !== 'pass')
       .map((leaf) => detailsBlock(leaf, options));
     const compose = (shownRows: Row[], shownDetails: string[], notes: string[]) =>
@@ -112,12 +112,6 @@ function changesBlocks(changes: Changes, t: Catalogue): string[] {
   return blocks;
 }
 
-/** A score difference with its sign: +2.50, -3, 0. */
-export function signed(delta: number): string {
-  const rounded = Math.round(delta * 100) / 100;
-  if (rounded === 0) return '0';
-  return rounded > 0 ? `+${formatNumber(rounded)}` : formatNumber(rounded);
-}
 
 type Row = { cells: string[]; verdict: Verdict };
 
@@ -147,9 +141,6 @@ function verdictText(verdict: Verdict, lang: Lang): string {
   return `${EMOJI[verdict]} ${md(catalogue(lang).ui.verdict[verdict])}`;
 }
 
-function leaves(results: IndicatorResult[]): IndicatorResult[] {
-  return results.flatMap((r) => (r.evidence ? [r] : leaves(r.children)));
-}
 
 function detailsBlock(leaf: IndicatorResult, options: FormatOptions): string {
   const { lang } = options;
@@ -169,7 +160,7 @@ function detailsBlock(leaf: IndicatorResult, options: FormatOptions): string {
 }
 
 function evidenceCells(result: EvidenceResult, t: Catalogue, lang: Lang): string[] {
-  const status = result.httpStatus ? String(result.httpStatus) : result.fetch.ok ? '' : result.fetch.error.code;
+  const status = statusText(result);
   const date = result.lastUpdated
     ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})`
     : '';
@@ -204,12 +195,7 @@ function link(title: string, url: string): string {
   return `[${md(title || url)}](${destination})`;
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for HTML: no tag, no entity, survives as written. */
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
-}
+const html = escapeMarkup;
 
 /**
  * Text for a markdown paragraph or table cell: `<`, `>` and `&` as entities (no HTML can start),
@@ -218,7 +204,7 @@ function html(text: string): string {
  */
 export function md(text: string): string {
   return text
-    .replace(/[&<>]/g, (ch) => ENTITIES[ch]!)
+    .replace(/[&<>]/g, escapeMarkup)
     .replace(/[\\`*_[\]~#$|]/g, (ch) => `\\${ch}`)
     .replace(/\r\n|\r|\n/g, '<br>');
 }

@@ -35,6 +35,7 @@ export async function writeAtomically(path: string, content: string): Promise<vo
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    // Name the report, not the temporary file the system call failed on.
+    throw new Error(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing ${path}`);
   }
 }

@@ -6,7 +6,7 @@ import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber, problemText } from './words.js';
+import { checkText, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
 
 const TITLE_WIDTH = 28;
 
@@ -45,7 +45,7 @@ function indicatorRows(result: IndicatorResult, depth: number, verbose: boolean,
 /** --verbose: URL, HTTP status, date found and the reason, under the indicator's columns. */
 function evidenceRow(result: EvidenceResult, depth: number, lang: Lang): Row {
   const t = catalogue(lang);
-  const status = result.httpStatus ? `HTTP ${result.httpStatus}` : (result.fetch.ok ? '' : result.fetch.error.code);
+  const status = statusText(result);
   const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
   const problem = firstFailedCheck(result);
   // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
@@ -116,14 +116,18 @@ function summary(report: AuditReport, chalk: ChalkInstance, t: Catalogue): strin
     `${t.ui.indicatorCounts(totals.indicators)} · ${t.ui.evidenceCounts(totals.evidence)}`,
   ];
   if (!report.complete) lines.push(chalk.yellow(t.ui.interrupted));
-  if (report.selection) lines.push(t.ui.skippedBecause(sanitize(report.selection.reason)));
+  if (report.selection) {
+    lines.push(t.ui.skippedBecause(sanitize(report.selection.reason)));
+    const { skipped } = report.selection;
+    if (skipped.length) lines.push(`${t.ui.labels.skipped}: ${skipped.map((s) => sanitize(`${s.id} ${s.title}`)).join(', ')}`);
+  }
   if (report.changes) lines.push('', ...changeLines(report.changes, chalk, t));
   return lines;
 }
 
 function changeLines(changes: Changes, chalk: ChalkInstance, t: Catalogue): string[] {
   const { labels } = t.ui;
-  const delta = `${changes.scoreDelta > 0 ? '+' : ''}${formatNumber(changes.scoreDelta)}`;
+  const delta = signed(changes.scoreDelta);
   return [
     chalk.bold(`${labels.changes} (${labels.baseline}: ${sanitize(changes.baseline.path)})`),
     t.ui.scoreDelta(delta),

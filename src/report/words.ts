@@ -23,3 +23,23 @@ export function firstFailedCheck(result: EvidenceResult): CheckResult | undefine
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
+
+/** A score difference with its sign: +2.50, -3, 0. */
+export function signed(delta: number): string {
+  const rounded = Math.round(delta * 100) / 100;
+  if (rounded === 0) return '0';
+  return rounded > 0 ? `+${formatNumber(rounded)}` : formatNumber(rounded);
+}
+
+/** What the server answered: its HTTP status, or why there was no answer (the stable error code). */
+export function statusText(result: EvidenceResult): string {
+  if (result.httpStatus) return `HTTP ${result.httpStatus}`;
+  return result.fetch.ok ? '' : result.fetch.error.code;
+}
+
+const MARKUP_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML and XML, in content and in quoted attributes alike. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => MARKUP_ENTITIES[ch]!);
+}

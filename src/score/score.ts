@@ -86,3 +86,13 @@ export function totals(results: IndicatorResult[]): Totals {
   results.forEach(visit);
   return t;
 }
+
+/** What a tree of indicators is out of, as scoring counts it: leaf weights, summed up the tree. */
+export function maxScoreOf(indicators: Indicator[]): number {
+  return roundScore(indicators.reduce((sum, i) => sum + (i.evidence ? i.weight : maxScoreOf(i.children)), 0));
+}
+
+/** The leaves below these results, in tree order: the indicators that carry evidence. */
+export function leafResults(results: IndicatorResult[]): IndicatorResult[] {
+  return results.flatMap((r) => (r.evidence ? [r] : leafResults(r.children)));
+}

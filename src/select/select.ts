@@ -3,6 +3,13 @@ import type { Criteria, Indicator } from '../criteria/types.js';
 import type { ChangedLines } from './changed.js';
 import { countLeaves, ownerOf, prune, walk } from './tree.js';
 
+export type SelectionReason =
+  | { kind: 'only'; ids: string[] }
+  | { kind: 'new-file'; ref: string; total: number }
+  | { kind: 'outside'; ref: string; lines: number[]; total: number }
+  | { kind: 'changed'; ref: string; selected: number; total: number }
+  | { kind: 'none'; ref: string; total: number };
+
 export interface Selection {
   /**
    * Pruned: only the selected subtrees, with their ancestors. An ancestor keeps its id, title and
@@ -15,7 +22,8 @@ export interface Selection {
   /** The top-most indicators left out, in file order. */
   skipped: { id: string; title: string }[];
   /** Why, for the report: "only indicators whose lines changed since origin/HEAD (3 of 21)", "--only 一.1 二". */
-  reason: string;
+  /** Why these indicators, as data; each language's catalogue puts it in words. */
+  reason: SelectionReason;
 }
 
 /**
@@ -40,7 +48,7 @@ export function selectByIds(criteria: Criteria, ids: string[]): Selection | { pr
   if (problems.length > 0) return { problem: problems.join('; ') };
 
   const pruned = prune(criteria, topMost(criteria.indicators, chosen));
-  return { criteria: pruned.criteria, selected: pruned.selected, skipped: pruned.skipped, reason: `--only ${wanted.join(' ')}` };
+  return { criteria: pruned.criteria, selected: pruned.selected, skipped: pruned.skipped, reason: { kind: 'only', ids: wanted } };
 }
 
 /**
@@ -54,14 +62,14 @@ export function selectByIds(criteria: Criteria, ids: string[]): Selection | { pr
  */
 export function selectByChangedLines(criteria: Criteria, changed: ChangedLines): Selection {
   const total = countLeaves(criteria.indicators);
-  const everything = (reason: string): Selection => ({
+  const everything = (reason: SelectionReason): Selection => ({
     criteria: { ...criteria, indicators: criteria.indicators },
     selected: criteria.indicators.map((i) => i.id),
     skipped: [],
     reason,
   });
   if (changed.wholeFile) {
-    return everything(`every indicator (${total} of ${total}): the criteria file is new since ${changed.ref}`);
+    return everything({ kind: 'new-file', ref: changed.ref, total });
   }
 
   const chosen = new Set<Indicator>();
@@ -72,15 +80,13 @@ export function selectByChangedLines(criteria: Criteria, changed: ChangedLines):
     else outside.push(line);
   }
   if (outside.length > 0) {
-    const where = outside.length === 1 ? `line ${outside[0]}` : `lines ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''}`;
-    return everything(`every indicator (${total} of ${total}): ${where} changed since ${changed.ref} outside the indicators ` +
-      '(settings, defaults, version or title), which affect every check');
+    return everything({ kind: 'outside', ref: changed.ref, lines: outside, total });
   }
 
   const pruned = prune(criteria, topMost(criteria.indicators, chosen));
-  const reason = pruned.selected.length === 0
-    ? `no indicator's lines changed since ${changed.ref} (0 of ${total})`
-    : `only indicators whose lines changed since ${changed.ref} (${pruned.leaves} of ${total})`;
+  const reason: SelectionReason = pruned.selected.length === 0
+    ? { kind: 'none', ref: changed.ref, total }
+    : { kind: 'changed', ref: changed.ref, selected: pruned.leaves, total };
   return { criteria: pruned.criteria, selected: pruned.selected, skipped: pruned.skipped, reason };
 }
 
