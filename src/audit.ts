@@ -4,7 +4,9 @@ import { evaluateEvidence, internalFailure, preparePage, type EvaluateOptions } 
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
-import { fetchUrl, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
+import { ErrorPageProbe, type ErrorPage } from './check/probe.js';
+import type { HostSettings } from './criteria/types.js';
+import { fetchUrl, type FetchContext, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
 import type { ResponseCache } from './fetch/cache.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import type { ProgressEvents } from './progress/index.js';
@@ -55,24 +57,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const { criteria, now, signal, progress } = options;
   const abortInflight = graceAfter(signal, options.graceMs ?? DEFAULT_GRACE_MS);
   const plan = planRequests(criteria);
-  const scheduler = new HostScheduler(criteria.settings);
-  const fetchContext = {
-    dispatcher: options.dispatcher,
-    scheduler,
-    settings: criteria.settings,
-    ...(signal ? { signal, abortInflight: abortInflight.signal } : {}),
-    ...(options.cache ? { cache: options.cache } : {}),
-    // Retrying a bot wall only annoys it.
-    shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
-  };
+  const fetchContext = fetchContextFor(options, abortInflight.signal);
+  const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
-  const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases };
   progress?.start(plan.requests.size, hostCounts(plan.requests.keys()));
   try {
     await Promise.all([...plan.requests].map(async ([url, citing]) => {
       const fetched = await fetchUrl(url, fetchContext);
+      const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
       for (const evidence of citing) results.set(evidence, judgeSafely(evidence, fetched, evaluateOptions));
       if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
       const failed = !fetched.ok || fetched.status >= 400;
@@ -106,6 +100,34 @@ function judgeSafely(evidence: Evidence, fetched: FetchResult, options: Evaluate
   } catch (error) {
     return internalFailure(evidence, fetched, error);
   }
+}
+
+function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): FetchContext {
+  const { criteria, signal } = options;
+  const hostOf = (host: string) => criteria.hosts[host.toLowerCase()];
+  return {
+    dispatcher: options.dispatcher,
+    scheduler: new HostScheduler({ ...criteria.settings, hostLimits: hostOf }),
+    settings: criteria.settings,
+    ...(signal ? { signal, abortInflight } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    hostHeaders: (host) => headersFor(hostOf(host)),
+    // Retrying a bot wall only annoys it.
+    shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
+  };
+}
+
+function headersFor(host: HostSettings | undefined): Record<string, string> {
+  if (!host) return {};
+  const cookies = Object.entries(host.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+  return { ...host.headers, ...(cookies ? { cookie: cookies } : {}) };
+}
+
+/** Only a page that loaded (2xx HTML) can be an error page in disguise, so only then is the host probed. */
+async function errorPageFor(fetched: FetchResult, probe: ErrorPageProbe): Promise<{ errorPage?: ErrorPage }> {
+  if (!fetched.ok || fetched.status < 200 || fetched.status >= 300) return {};
+  const errorPage = await probe.forOrigin(new URL(fetched.finalUrl).origin);
+  return errorPage ? { errorPage } : {};
 }
 
 function hostCounts(urls: Iterable<string>): Map<string, number> {

@@ -8,7 +8,8 @@ import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
-import { reason } from '../i18n/index.js';
+import { reason, type Reason } from '../i18n/index.js';
+import { fingerprintOf, looksLikeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
 import {
   combineVerdicts, fail, pass, unverified, type CheckResult, type EvidenceResult,
@@ -26,6 +27,8 @@ export interface Page {
 export interface EvaluateOptions {
   now: Date;
   soft404Phrases: readonly string[];
+  /** The host's own error page, learned by probing a path that cannot exist. */
+  errorPage?: ErrorPage;
 }
 
 export function preparePage(response: FetchedResponse, now: Date): Page {
@@ -69,6 +72,16 @@ export function internalFailure(evidence: Evidence, fetched: FetchResult, error:
   };
 }
 
+function disguisedErrorPage(page: Page, options: EvaluateOptions): Reason | undefined {
+  const { response } = page;
+  if (redirectedHome(response.url, response.finalUrl)) return reason('REDIRECTED_HOME', { finalUrl: response.finalUrl });
+  const { errorPage } = options;
+  if (errorPage && page.facts && looksLikeErrorPage(fingerprintOf(page.facts.text), errorPage)) {
+    return reason('LOOKS_LIKE_ERROR_PAGE', { probeUrl: errorPage.probeUrl });
+  }
+  return undefined;
+}
+
 function withoutBody({ body: _body, ...rest }: FetchedResponse): Omit<FetchedResponse, 'body'> {
   return rest;
 }
@@ -98,6 +111,8 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
   const soft404 = response.status < 300 && findSoft404Phrase(facts, options.soft404Phrases);
   if (soft404) return { checks: [...checks, fail('content', reason('SOFT_404', { phrase: soft404 }))] };
+  const sentAway = response.status < 300 && disguisedErrorPage(page, options);
+  if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
   const scope = scopedText(page, evidence.checks.selector);

@@ -10,14 +10,16 @@ import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import type {
-  CheckOptions, Criteria, Evidence, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
+  CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
 
-const CHECK_KEYS = ['status', 'max_age', 'keywords', 'selector'] as const;
-const ROOT_KEYS = ['version', 'title', 'settings', 'defaults', 'indicators'] as const;
+const CHECK_KEYS = ['status', 'max_age', 'keywords', 'selector', 'render'] as const;
+const ROOT_KEYS = ['version', 'title', 'settings', 'defaults', 'hosts', 'indicators'] as const;
+const HOST_KEYS = ['headers', 'cookies', 'per_host_rate', 'per_host_concurrency', 'insecure', 'render'] as const;
+const RENDER_MODES = ['auto', 'always', 'never'] as const;
 const SETTINGS_KEYS = [
   'concurrency', 'per_host_concurrency', 'per_host_rate', 'timeout', 'retries', 'user_agent',
-  'max_body_size', 'max_redirects', 'soft_404_phrases', 'notify',
+  'max_body_size', 'max_redirects', 'soft_404_phrases', 'notify', 'max_document_size', 'cert_expiry_days', 'render_pages',
 ] as const;
 const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'evidence', ...CHECK_KEYS] as const;
 const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
@@ -85,6 +87,7 @@ class CriteriaReader {
     this.checkKeys(root, ROOT_KEYS, 'at the top level');
     this.readVersion(root);
     const settings = this.readSettings(root.get('settings', true) as Node | undefined);
+    const hosts = this.readHosts(root.get('hosts', true) as Node | undefined);
     const defaults = this.readChecks(root.get('defaults', true) as Node | undefined, 'defaults', true);
     const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
     const indicators = this.readIndicatorList(root, 'indicators', '', inherited) ?? [];
@@ -97,6 +100,7 @@ class CriteriaReader {
       version: 1,
       title: this.optionalString(root, 'title') ?? this.file,
       settings,
+      hosts,
       indicators,
     };
   }
@@ -249,7 +253,83 @@ class CriteriaReader {
     } else if (selector) {
       checks.selector = selector;
     }
+    const render = this.readRenderMode(node);
+    if (render) checks.render = render;
     return checks;
+  }
+
+  private readRenderMode(map: YAMLMap): CheckOptions['render'] {
+    const value = this.optionalString(map, 'render');
+    if (value === undefined) return undefined;
+    if ((RENDER_MODES as readonly string[]).includes(value)) return value as CheckOptions['render'];
+    this.report(this.valueAt(map, 'render'), `render must be auto, always or never, not ${JSON.stringify(value)}`, 'write render: always');
+    return undefined;
+  }
+
+  // ---- per-host settings ----
+
+  private readHosts(node: Node | undefined): Record<string, HostSettings> {
+    const hosts: Record<string, HostSettings> = {};
+    if (node === undefined) return hosts;
+    if (!isMap(node)) {
+      this.report(this.at(node), 'hosts must be a mapping from host name to its settings', 'write hosts: { "www.example.gov.cn": { insecure: true } }');
+      return hosts;
+    }
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value).trim().toLowerCase() : '';
+      if (!/^[a-z0-9.-]+(:\d+)?$/.test(name)) {
+        this.report(this.at(pair.key as Node), `hosts: ${JSON.stringify(name)} is not a host name`, 'write the host as in the URL, e.g. www.huainan.gov.cn');
+        continue;
+      }
+      const value = pair.value as Node;
+      if (!isMap(value)) {
+        this.report(this.at(value ?? (pair.key as Node)), `hosts: settings for ${name} must be a mapping`, 'e.g. { insecure: true, per_host_rate: 1 }');
+        continue;
+      }
+      hosts[name] = this.readHost(value);
+    }
+    return hosts;
+  }
+
+  private readHost(map: YAMLMap): HostSettings {
+    this.checkKeys(map, HOST_KEYS, 'in a host');
+    const host: HostSettings = { headers: this.readStringMap(map, 'headers'), cookies: this.readStringMap(map, 'cookies') };
+    for (const rule of SETTING_RULES.filter((r) => r.key === 'per_host_rate' || r.key === 'per_host_concurrency')) {
+      const value = map.get(rule.key, true) as Node | undefined;
+      if (value === undefined) continue;
+      const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
+      if ('value' in parsed) host[rule.field as 'perHostRate' | 'perHostConcurrency'] = parsed.value;
+      else this.report(this.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
+    }
+    const insecure = map.get('insecure', true) as Node | undefined;
+    if (insecure !== undefined) {
+      if (isScalar(insecure) && typeof insecure.value === 'boolean') host.insecure = insecure.value;
+      else this.report(this.at(insecure), `insecure must be true or false, not ${describe(insecure)}`, 'write insecure: true');
+    }
+    const render = this.readRenderMode(map);
+    if (render) host.render = render;
+    return host;
+  }
+
+  private readStringMap(map: YAMLMap, key: string): Record<string, string> {
+    const node = map.get(key, true) as Node | undefined;
+    const out: Record<string, string> = {};
+    if (node === undefined) return out;
+    if (!isMap(node)) {
+      this.report(this.at(node), `${key} must be a mapping of names to values`, `write ${key}: { Name: value }`);
+      return out;
+    }
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : '';
+      const value = isScalar(pair.value) ? pair.value.value : undefined;
+      // Header names and values travel on the wire: refuse what would break or smuggle a request.
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || (typeof value !== 'string' && typeof value !== 'number') || /[\r\n\0]/.test(String(value))) {
+        this.report(this.at(pair.key as Node), `${key}: ${JSON.stringify(name)} needs a plain name and a one-line text value`, `write ${key}: { Name: value }`);
+        continue;
+      }
+      out[name] = String(value);
+    }
+    return out;
   }
 
   private readStatus(map: YAMLMap): StatusRange[] | undefined {

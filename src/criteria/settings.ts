@@ -20,10 +20,14 @@ export function defaultSettings(): Settings {
     maxRedirects: 10,
     soft404Phrases: [],
     notify: [],
+    maxDocumentBytes: 50 * 1024 * 1024,
+    certExpiryDays: 30,
+    renderPages: 2,
   };
 }
 
-type NumericSetting = 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeoutMs' | 'retries' | 'maxBodyBytes' | 'maxRedirects';
+type NumericSetting = 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeoutMs' | 'retries' | 'maxBodyBytes' | 'maxRedirects'
+  | 'maxDocumentBytes' | 'certExpiryDays' | 'renderPages';
 
 export interface SettingRule {
   key: string;
@@ -45,6 +49,9 @@ export const SETTING_RULES: readonly SettingRule[] = [
   { key: 'retries', flag: '--retries', field: 'retries', kind: 'integer', min: 0, max: 10, example: '2' },
   { key: 'max_body_size', field: 'maxBodyBytes', kind: 'integer', min: 1024, max: 1024 ** 3, example: '10485760' },
   { key: 'max_redirects', field: 'maxRedirects', kind: 'integer', min: 0, max: 50, example: '10' },
+  { key: 'max_document_size', field: 'maxDocumentBytes', kind: 'integer', min: 1024, max: 1024 ** 3, example: '52428800' },
+  { key: 'cert_expiry_days', flag: '--cert-expiry-days', field: 'certExpiryDays', kind: 'integer', min: 0, max: 365, example: '30' },
+  { key: 'render_pages', field: 'renderPages', kind: 'integer', min: 1, max: 16, example: '2' },
 ];
 
 export type SettingValue = { value: number } | { problem: string };

@@ -21,12 +21,28 @@ export interface KeywordRule {
   none: string[];
 }
 
+export type RenderMode = 'auto' | 'always' | 'never';
+
 /** Checks that any node may set and that its descendants inherit. */
 export interface CheckOptions {
   status?: StatusRange[];
   maxAge?: Duration;
   keywords?: KeywordRule;
   selector?: string;
+  /** Whether to render the page in a browser: when it is script-filled (auto), always, or never. */
+  render?: RenderMode;
+}
+
+/** Settings for one host, from `hosts:` in the criteria; they override the run's for that host. */
+export interface HostSettings {
+  headers: Record<string, string>;
+  /** Sent as one Cookie header, e.g. a session a site needs before it shows its columns. */
+  cookies: Record<string, string>;
+  perHostRate?: number;
+  perHostConcurrency?: number;
+  /** Accept a bad certificate for this host; it is still reported as a warning. */
+  insecure?: boolean;
+  render?: RenderMode;
 }
 
 export interface Settings {
@@ -42,6 +58,12 @@ export interface Settings {
   soft404Phrases: string[];
   /** Webhooks to tell when a run fails or regresses (same syntax as --notify). */
   notify: string[];
+  /** Body cap for PDF, DOCX and XLSX files, which are often far larger than pages. */
+  maxDocumentBytes: number;
+  /** Warn on every evidence of a host whose certificate expires within this many days. */
+  certExpiryDays: number;
+  /** Browser pages rendering at once. */
+  renderPages: number;
 }
 
 export interface SourcePosition {
@@ -82,5 +104,7 @@ export interface Criteria {
   version: 1;
   title: string;
   settings: Settings;
+  /** Per-host overrides by host name (lower-case, with :port when not the default). */
+  hosts: Record<string, HostSettings>;
   indicators: Indicator[];
 }

@@ -42,6 +42,15 @@ export type FetchResult = FetchedResponse | FetchFailure;
 
 export type RetryCandidate = Pick<FetchedResponse, 'status' | 'headers' | 'body'>;
 
+export interface Exchange {
+  url: string;
+  fetchedAt: Date;
+  requestHeaders: Record<string, string>;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 export interface FetchContext {
   dispatcher: Dispatcher;
   scheduler: HostScheduler;
@@ -55,6 +64,10 @@ export interface FetchContext {
   random?: () => number;
   /** --cache: conditional requests, so an unchanged page costs the server a 304. */
   cache?: ResponseCache;
+  /** Headers a host needs (criteria `hosts:`: headers and cookies), added to every request to it. */
+  hostHeaders?: (host: string) => Record<string, string>;
+  /** Every hop as sent and answered, for --archive. */
+  onExchange?: (exchange: Exchange) => void;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -141,24 +154,24 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
   // Held in memory for this request, so a 304 can never find its entry gone.
   const cached = await ctx.cache?.get(url);
   try {
-    const response = await request(url, {
-      method: 'GET',
-      dispatcher: ctx.dispatcher,
-      signal,
-      headers: {
-        'user-agent': settings.userAgent,
-        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-        'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5',
-        'accept-encoding': 'gzip, deflate, br',
-        ...(cached ? validatorHeaders(cached) : {}),
-      },
-    });
+    const requestHeaders: Record<string, string> = {
+      'user-agent': settings.userAgent,
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5',
+      'accept-encoding': 'gzip, deflate, br',
+      ...ctx.hostHeaders?.(new URL(url).host),
+      ...(cached ? validatorHeaders(cached) : {}),
+    };
+    const fetchedAt = new Date();
+    const response = await request(url, { method: 'GET', dispatcher: ctx.dispatcher, signal, headers: requestHeaders });
     const headers = flattenHeaders(response.headers);
     if (response.statusCode === 304 && cached) {
       await response.body.dump();
       return reuseCached(url, cached, headers, ctx.cache!);
     }
-    const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), settings.maxBodyBytes);
+    const cap = isDocumentType(headers['content-type']) ? settings.maxDocumentBytes : settings.maxBodyBytes;
+    const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), cap);
+    ctx.onExchange?.({ url, fetchedAt, requestHeaders, status: response.statusCode, headers, body });
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     const fetched = { ok: true as const, status: response.statusCode, headers, body, truncated };
     // Every full answer goes to the cache: a storable 200 is kept, anything else retires the old entry.
@@ -170,6 +183,11 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
     const cause = timeout.aborted ? { code: 'TIMEOUT' } : error;
     return { ok: false, error: classifyError(cause, host, settings.timeoutMs) };
   }
+}
+
+/** PDF, Office files and unlabelled downloads get the larger document cap; pages keep the page cap. */
+function isDocumentType(contentType: string | undefined): boolean {
+  return /^(application\/(pdf|octet-stream|msword|vnd\.)|binary\/)/i.test(contentType ?? '');
 }
 
 /** A 304 stands for the stored 200; storing it again renews the entry, so pages checked nightly never expire. */

@@ -6,10 +6,13 @@ export interface SchedulerOptions {
   perHostConcurrency: number;
   /** Requests per second to one host; starts are spaced evenly, never bursts. */
   perHostRate: number;
+  /** A host's own limits (criteria `hosts:`), where it has any. */
+  hostLimits?: (host: string) => { perHostRate?: number; perHostConcurrency?: number } | undefined;
 }
 
 interface HostState {
   limit: LimitFunction;
+  interval: number;
   nextStart: number;
 }
 
@@ -21,11 +24,9 @@ interface HostState {
 export class HostScheduler {
   private readonly global: LimitFunction;
   private readonly hosts = new Map<string, HostState>();
-  private readonly interval: number;
 
   constructor(private readonly options: SchedulerOptions, private readonly now: () => number = Date.now) {
     this.global = pLimit(options.concurrency);
-    this.interval = 1000 / options.perHostRate;
   }
 
   run<T>(host: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -43,7 +44,9 @@ export class HostScheduler {
   private host(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { limit: pLimit(this.options.perHostConcurrency), nextStart: 0 };
+      const own = this.options.hostLimits?.(host);
+      const rate = own?.perHostRate ?? this.options.perHostRate;
+      state = { limit: pLimit(own?.perHostConcurrency ?? this.options.perHostConcurrency), interval: 1000 / rate, nextStart: 0 };
       this.hosts.set(host, state);
     }
     return state;
@@ -53,7 +56,7 @@ export class HostScheduler {
   private claimStart(state: HostState): number {
     const now = this.now();
     const start = Math.max(now, state.nextStart);
-    state.nextStart = start + this.interval;
+    state.nextStart = start + state.interval;
     return start - now;
   }
 }

@@ -28,6 +28,8 @@ export interface ReasonParams {
   // content
   CONTENT_OK: Record<string, never>;
   SOFT_404: { phrase: string };
+  LOOKS_LIKE_ERROR_PAGE: { probeUrl: string };
+  REDIRECTED_HOME: { finalUrl: string };
   SELECTOR_EMPTY: { selector: string };
   SELECTOR_INVALID: { selector: string; detail: string };
   DOCUMENT_UNREAD: { type: string };

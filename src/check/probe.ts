@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { FetchResult } from '../fetch/fetcher.js';
+import { decodeBody } from '../fetch/decode.js';
+import { withoutSpaces } from '../util/text.js';
+import { analyzeHtml, looksLikeHtml } from './page.js';
+
+/** What a host answers for a page that cannot exist: its error page, learned once per run. */
+export interface ErrorPage {
+  probeUrl: string;
+  status: number;
+  /** The visible text, compacted, digits removed: what every missing page on the host shares. */
+  fingerprint: string;
+}
+
+/**
+ * One random, nonexistent path per host, fetched once per run through the same polite fetch,
+ * teaches the auditor that host's error page, whatever its language or template.
+ */
+export class ErrorPageProbe {
+  private readonly learned = new Map<string, Promise<ErrorPage | undefined>>();
+
+  constructor(private readonly fetch: (url: string) => Promise<FetchResult>) {}
+
+  forOrigin(origin: string): Promise<ErrorPage | undefined> {
+    let page = this.learned.get(origin);
+    if (!page) {
+      page = this.learn(origin);
+      this.learned.set(origin, page);
+    }
+    return page;
+  }
+
+  private async learn(origin: string): Promise<ErrorPage | undefined> {
+    const probeUrl = `${origin}/evidence-audit-probe-${randomBytes(6).toString('hex')}.html`;
+    const fetched = await this.fetch(probeUrl);
+    if (!fetched.ok || !looksLikeHtml(fetched.headers['content-type'], fetched.body)) return undefined;
+    const fingerprint = fingerprintOf(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text);
+    return fingerprint.length > 0 ? { probeUrl, status: fetched.status, fingerprint } : undefined;
+  }
+}
+
+export function fingerprintOf(visibleText: string): string {
+  return withoutSpaces(visibleText).replace(/\d+/g, '').slice(0, 20_000);
+}
+
+/** Error pages repeat to the letter but for an echoed path or a date; real pages share only their template. */
+const SAME_PAGE = 0.97;
+
+export function looksLikeErrorPage(fingerprint: string, errorPage: ErrorPage): boolean {
+  return diceSimilarity(fingerprint, errorPage.fingerprint) >= SAME_PAGE;
+}
+
+/** Sørensen–Dice over character bigrams: cheap, and robust to a path echoed into the page. */
+function diceSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length < 2 || b.length < 2) return 0;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const pair = a.slice(i, i + 2);
+    counts.set(pair, (counts.get(pair) ?? 0) + 1);
+  }
+  let shared = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const pair = b.slice(i, i + 2);
+    const n = counts.get(pair);
+    if (n) {
+      shared++;
+      counts.set(pair, n - 1);
+    }
+  }
+  return (2 * shared) / (a.length - 1 + b.length - 1);
+}
+
+const HOME_PATH = /^\/((index|default|home)\.(s?html?|jsp|aspx?|php))?$/i;
+
+/** A link that was not to the home page but ends there was sent away: the page is gone. */
+export function redirectedHome(url: string, finalUrl: string): boolean {
+  const from = new URL(url);
+  const to = new URL(finalUrl);
+  return !HOME_PATH.test(from.pathname) && HOME_PATH.test(to.pathname) && from.href !== to.href;
+}
