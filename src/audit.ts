@@ -1,16 +1,19 @@
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { evaluateEvidence, internalFailure, preparePage, type EvaluateOptions } from './check/evaluate.js';
+import { toArchivedExchange, type ArchiveRecordRef, type EvidenceArchive } from './archive/index.js';
+import { evaluateEvidence, internalFailure, type EvaluateOptions, type Page } from './check/evaluate.js';
+import { inspectPage, type InspectTools } from './inspect.js';
+import { Renderer, schedulerGate } from './render/index.js';
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
 import { ErrorPageProbe, type ErrorPage } from './check/probe.js';
-import type { HostSettings } from './criteria/types.js';
-import { fetchUrl, type FetchContext, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
+import type { HostSettings, RenderMode } from './criteria/types.js';
+import { fetchUrl, type Exchange, type FetchContext, type FetchFailure, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
 import type { ResponseCache } from './fetch/cache.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import type { ProgressEvents } from './progress/index.js';
-import { planRequests } from './plan/plan.js';
+import { planRequests, type Plan } from './plan/plan.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
 
 export interface AuditOptions {
@@ -22,6 +25,12 @@ export interface AuditOptions {
   graceMs?: number;
   progress?: ProgressEvents;
   cache?: ResponseCache;
+  /** The browser for script-filled pages (see findBrowser); without one they stay unverified, saying how to get one. */
+  browserPath?: string;
+  renderOverride?: RenderMode;
+  /** --archive: every response, rendered DOM and screenshot, kept as WARC. Closed by the caller. */
+  archive?: EvidenceArchive;
+  env?: Record<string, string | undefined>;
 }
 
 const DEFAULT_GRACE_MS = 3000;
@@ -40,6 +49,8 @@ export interface AuditReport {
   selection?: { reason: string; skipped: { id: string; title: string }[] };
   /** Set when compared with an earlier report (--baseline). */
   changes?: Changes;
+  /** Set with --archive: where the WARC and its index were written. */
+  archive?: { warcPath: string; indexPath: string };
 }
 
 /** What changed since an earlier report: the history a nightly job watches. */
@@ -59,15 +70,38 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const plan = planRequests(criteria);
   const fetchContext = fetchContextFor(options, abortInflight.signal);
   const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
+  const renderer = options.browserPath ? new Renderer({
+    executablePath: options.browserPath,
+    pagePool: criteria.settings.renderPages,
+    timeoutMs: criteria.settings.timeoutMs,
+    userAgent: criteria.settings.userAgent,
+    gate: schedulerGate(fetchContext.scheduler, abortInflight.signal),
+    signal: abortInflight.signal,
+  }) : undefined;
+  const tools: InspectTools = {
+    ...(renderer ? { renderer } : {}),
+    ...(options.renderOverride ? { renderOverride: options.renderOverride } : {}),
+    ...(options.archive ? { archive: options.archive } : {}),
+    env: options.env ?? {},
+    hostOf: (host) => criteria.hosts[host.toLowerCase()],
+    stopped: () => Boolean(signal?.aborted),
+  };
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
   progress?.start(plan.requests.size, hostCounts(plan.requests.keys()));
   try {
     await Promise.all([...plan.requests].map(async ([url, citing]) => {
-      const fetched = await fetchUrl(url, fetchContext);
+      const refs: Promise<ArchiveRecordRef>[] = [];
+      const context = options.archive ? { ...fetchContext, onExchange: (e: Exchange) => refs.push(options.archive!.addExchange(toArchivedExchange(e))) } : fetchContext;
+      const fetched = await fetchUrl(url, context);
       const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
-      for (const evidence of citing) results.set(evidence, judgeSafely(evidence, fetched, evaluateOptions));
+      const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
+      const archived = await whatWasArchived(refs);
+      for (const evidence of citing) {
+        results.set(evidence, judgeSafely(evidence, fetched, outcome, evaluateOptions, archived));
+        if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
+      }
       if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
       const failed = !fetched.ok || fetched.status >= 400;
       progress?.urlDone(new URL(url).host, url, failed ? 'failed' : 'ok', fetched.durationMs);
@@ -75,6 +109,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   } finally {
     progress?.stop();
     abortInflight.dispose();
+    await renderer?.close();
   }
 
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
@@ -91,15 +126,35 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 }
 
 /**
- * One odd page must never cost the report for the other links: anything that throws while judging
- * it leaves that evidence unverified, with the error as the reason.
+ * One odd page must never cost the report for the other links: anything that throws while
+ * reading or judging it leaves that evidence unverified, with the error as the reason.
  */
-function judgeSafely(evidence: Evidence, fetched: FetchResult, options: EvaluateOptions): EvidenceResult {
+async function inspectSafely(fetched: FetchResult, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, refs: Promise<ArchiveRecordRef>[]): Promise<Page | FetchFailure | Error> {
+  if (!fetched.ok) return fetched;
   try {
-    return evaluateEvidence(evidence, fetched.ok ? preparePage(fetched, options.now) : fetched, options);
+    return await inspectPage(fetched, citing, options, tools, refs);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function judgeSafely(evidence: Evidence, fetched: FetchResult, outcome: Page | FetchFailure | Error, options: EvaluateOptions, archived: ArchiveRecordRef[]): EvidenceResult {
+  try {
+    if (outcome instanceof Error) throw outcome;
+    return evaluateEvidence(evidence, outcome, options, archived);
   } catch (error) {
     return internalFailure(evidence, fetched, error);
   }
+}
+
+/** A record that failed to write is left out, not allowed to fail the audit. */
+async function whatWasArchived(refs: Promise<ArchiveRecordRef>[]): Promise<ArchiveRecordRef[]> {
+  const settled = await Promise.allSettled(refs);
+  return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}
+
+function archiveEntry(evidence: Evidence, plan: Plan) {
+  return { indicatorId: plan.indicatorOf.get(evidence)?.id ?? '', title: evidence.title, url: evidence.url, line: evidence.position.line };
 }
 
 function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): FetchContext {

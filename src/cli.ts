@@ -30,7 +30,9 @@ function addRunOptions(command: Command, help: Catalogue['help']): Command {
     .option('--per-host-rate <n>', help.perHostRate)
     .option('--timeout <duration>', help.timeout)
     .option('--retries <n>', help.retries)
-    .option('--user-agent <text>', help.userAgent);
+    .option('--user-agent <text>', help.userAgent)
+    .option('--render <mode>', help.render)
+    .option('--archive <dir>', help.archive);
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void, help: Catalogue['help']): Command {

@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import type { ArchiveRecordRef } from '../archive/index.js';
 import type { Evidence } from '../criteria/types.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
@@ -9,6 +10,7 @@ import { checkKeywords } from './keywords.js';
 import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
+import type { RenderFailure } from '../render/index.js';
 import { fingerprintOf, looksLikeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
 import {
@@ -22,6 +24,10 @@ export interface Page {
   facts?: PageFacts;
   /** Why the content checks cannot judge this page from its HTML, if they cannot. */
   scriptLoader?: ScriptLoader;
+  /** The DOM after rendering in a browser replaced the fetched HTML. */
+  rendered?: true;
+  /** Rendering was wanted but could not be done (no browser, timeout, …). */
+  renderFailure?: RenderFailure;
 }
 
 export interface EvaluateOptions {
@@ -42,7 +48,7 @@ export function preparePage(response: FetchedResponse, now: Date): Page {
 }
 
 /** Judges one evidence from its URL's shared outcome: a failed fetch, or a page to check. */
-export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Page, options: EvaluateOptions): EvidenceResult {
+export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Page, options: EvaluateOptions, archived: ArchiveRecordRef[] = []): EvidenceResult {
   const fetched = 'response' in outcome ? withoutBody(outcome.response) : outcome;
   const { checks, dated } = 'response' in outcome ? judgePage(evidence, outcome, options) : { checks: [fetchProblem(outcome)], dated: undefined };
   const result: EvidenceResult = {
@@ -54,6 +60,8 @@ export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Pag
     durationMs: fetched.durationMs,
     fetch: fetched,
   };
+  if ('response' in outcome && outcome.rendered) result.rendered = true;
+  if (archived.length > 0) result.archived = archived;
   if (fetched.ok) result.httpStatus = fetched.status;
   if (dated) {
     result.lastUpdated = dated.date;
@@ -115,6 +123,7 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
+  if (page.renderFailure) checks.push(unverified('render', reason('RENDER_UNAVAILABLE', { code: page.renderFailure.code, detail: page.renderFailure.detail })));
   const scope = scopedText(page, evidence.checks.selector);
   if (typeof scope !== 'string') return { checks: [...checks, scope] };
   if (evidence.checks.keywords) checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader));

@@ -1,10 +1,11 @@
 import type { Evidence } from '../criteria/types.js';
+import type { ArchiveRecordRef } from '../archive/index.js';
 import type { Reason } from '../i18n/index.js';
 import type { FetchFailure, FetchedResponse } from '../fetch/fetcher.js';
 
 export type Verdict = 'pass' | 'fail' | 'unverified';
 
-export type CheckName = 'fetch' | 'blocked' | 'status' | 'content' | 'keywords' | 'freshness';
+export type CheckName = 'fetch' | 'blocked' | 'status' | 'content' | 'render' | 'keywords' | 'freshness';
 
 /** One check's outcome: a value with a reason that each language can put in words, never an exception. */
 export interface CheckResult {
@@ -25,6 +26,10 @@ export interface EvidenceResult {
   durationMs: number;
   /** The fetch as reported; the body is dropped once the page has been judged. */
   fetch: FetchFailure | Omit<FetchedResponse, 'body'>;
+  /** The checks judged the DOM a browser rendered, not the fetched HTML. */
+  rendered?: boolean;
+  /** Where --archive keeps what this evidence showed. */
+  archived?: ArchiveRecordRef[];
 }
 
 export const pass = (name: CheckName, reason: Reason): CheckResult => ({ name, status: 'pass', reason });

@@ -54,11 +54,18 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
       progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang }),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(plan.cache ? { cache: plan.cache } : {}),
+      ...(plan.browserPath ? { browserPath: plan.browserPath } : {}),
+      ...(plan.renderOverride ? { renderOverride: plan.renderOverride } : {}),
+      ...(plan.archive ? { archive: plan.archive } : {}),
+      env: io.env,
     });
+    if (plan.archive) report.archive = await plan.archive.close();
     if (plan.selection) report.selection = { reason: catalogue(plan.lang).ui.selection(plan.selection.reason), skipped: plan.selection.skipped };
     if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
     return report;
   } finally {
+    // Closing writes index.json; after a crash it still leaves a WARC readable record by record.
+    await plan.archive?.close().catch(() => undefined);
     if (!io.dispatcher) await dispatcher.close();
   }
 }

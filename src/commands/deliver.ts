@@ -30,7 +30,7 @@ export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io)
     if (target.path === '-') continue;
     const path = resolve(io.cwd, target.path);
     try {
-      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose, ...sourcePath }));
+      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose, reportPath: path, ...sourcePath }));
       delivery.files.push(path);
     } catch (error) {
       delivery.failed = true;

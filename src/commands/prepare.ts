@@ -1,7 +1,9 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Criteria } from '../criteria/types.js';
+import { EvidenceArchive } from '../archive/index.js';
+import type { Criteria, RenderMode } from '../criteria/types.js';
+import { findBrowser } from '../render/index.js';
 import { ResponseCache } from '../fetch/cache.js';
 import { BaselineError, checkBaselineFits, readBaseline, type Baseline } from '../history/baseline.js';
 import { maxScoreOf } from '../score/score.js';
@@ -27,6 +29,8 @@ export interface AuditFlags extends RunFlags {
   lang?: string;
   changed?: string | boolean;
   only?: string[];
+  render?: string;
+  archive?: string;
 }
 
 export interface ExitPolicy {
@@ -50,6 +54,10 @@ export interface RunPlan {
   baseline?: Baseline;
   cache?: ResponseCache;
   notify: { targets: NotifyTarget[]; on: NotifyOn };
+  renderOverride?: RenderMode;
+  browserPath?: string;
+  /** Opened last, once nothing else on the command line can fail. */
+  archive?: EvidenceArchive;
 }
 
 const FAIL_ON = ['unverified', 'regression'];
@@ -71,8 +79,11 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     policy: exitPolicy(flags, criteria, selection),
     ...(selection ? { selection } : {}),
     ...(flags.baseline ? { baseline: await loadBaseline(flags.baseline, criteria.title, io) } : {}),
-    ...(flags.cache ? { cache: await openCache(flags.cache, io) } : {}),
+    // An archive must hold every body as served, so with --archive pages are fetched in full, not revalidated.
+    ...(flags.cache && !flags.archive ? { cache: await openCache(flags.cache, io) } : {}),
     notify: notifyPlan(flags, criteria.settings.notify),
+    ...renderPlan(flags, io),
+    ...(flags.archive ? { archive: await openArchive(flags.archive, io) } : {}),
   };
 }
 
@@ -174,6 +185,26 @@ function notifyPlan(flags: AuditFlags, fromSettings: string[]): RunPlan['notify'
   const on = flags.notifyOn === undefined ? DEFAULT_NOTIFY_ON : parseNotifyOn(flags.notifyOn);
   if (typeof on !== 'string') throw new UsageError(`--notify-on: ${on.problem}`);
   return { targets, on };
+}
+
+function renderPlan(flags: AuditFlags, io: Io): Pick<RunPlan, 'renderOverride' | 'browserPath'> {
+  const modes: RenderMode[] = ['auto', 'always', 'never'];
+  if (flags.render !== undefined && !modes.includes(flags.render as RenderMode)) {
+    throw new UsageError(`--render: "${flags.render}" is not a mode (use auto, always or never)`);
+  }
+  const browserPath = flags.render === 'never' ? undefined : findBrowser(io.env);
+  return {
+    ...(flags.render ? { renderOverride: flags.render as RenderMode } : {}),
+    ...(browserPath ? { browserPath } : {}),
+  };
+}
+
+async function openArchive(dir: string, io: Io): Promise<EvidenceArchive> {
+  try {
+    return await EvidenceArchive.open(resolveFrom(io, dir));
+  } catch (error) {
+    throw new UsageError(`--archive: ${(error as Error).message}`);
+  }
 }
 
 function resolveFrom(io: Io, path: string): string {

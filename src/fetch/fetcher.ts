@@ -49,6 +49,7 @@ export interface Exchange {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  truncated: boolean;
 }
 
 export interface FetchContext {
@@ -171,7 +172,7 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
     }
     const cap = isDocumentType(headers['content-type']) ? settings.maxDocumentBytes : settings.maxBodyBytes;
     const { body, truncated } = await readCapped(decoded(response.body, headers['content-encoding']), cap);
-    ctx.onExchange?.({ url, fetchedAt, requestHeaders, status: response.statusCode, headers, body });
+    ctx.onExchange?.({ url, fetchedAt, requestHeaders, status: response.statusCode, headers, body, truncated });
     const retryAfterMs = parseRetryAfter(headers['retry-after']);
     const fetched = { ok: true as const, status: response.statusCode, headers, body, truncated };
     // Every full answer goes to the cache: a storable 200 is kept, anything else retires the old entry.

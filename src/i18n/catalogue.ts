@@ -10,13 +10,13 @@ export type HelpKey =
   | 'program' | 'criteriaArg' | 'validate' | 'demo' | 'exitCodes' | 'strict'
   | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
   | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
-  | 'retries' | 'userAgent' | 'debug' | 'version' | 'help';
+  | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive';
 
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
   | 'reason' | 'verdict' | 'weight' | 'id' | 'indicator' | 'generated' | 'criteria' | 'now' | 'onlyFailures'
   | 'changes' | 'newlyFailing' | 'fixed' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement'
-  | 'dateSource' | 'reasonCode' | 'line' | 'detailsOmitted';
+  | 'dateSource' | 'reasonCode' | 'line' | 'detailsOmitted' | 'archived';
 
 /** A host still being worked on, as the progress display names it. */
 export interface HostLeft {

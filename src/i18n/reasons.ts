@@ -33,6 +33,7 @@ export interface ReasonParams {
   SELECTOR_EMPTY: { selector: string };
   SELECTOR_INVALID: { selector: string; detail: string };
   DOCUMENT_UNREAD: { type: string };
+  RENDER_UNAVAILABLE: { code: string; detail: string };
   ANALYSIS_FAILED: { detail: string };
   // keywords
   KEYWORDS_OK: { found: string[] };

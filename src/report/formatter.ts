@@ -9,6 +9,8 @@ export interface FormatOptions {
   columns?: number;
   /** The criteria file as annotations must name it: relative to the repository (GITHUB_WORKSPACE). */
   sourcePath?: string;
+  /** The file this report is written to, so links to the archive can be relative to it. */
+  reportPath?: string;
 }
 
 /** Every output format is one of these: a pure function from the report to text. */

@@ -7,7 +7,7 @@ import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { HTML_CSS, HTML_SCRIPT, HTML_SCRIPT_HASH } from './html-assets.js';
 import { sanitize } from './sanitize.js';
-import { checkText, escapeMarkup, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
+import { archiveLink, checkText, escapeMarkup, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
 
 /**
  * One self-contained HTML file: no external fonts, images, styles or scripts, so an office can
@@ -21,7 +21,8 @@ export const htmlFormatter: Formatter = {
   name: 'html',
   format(report, options) {
     const t = catalogue(options.lang);
-    const ctx: Ctx = { t, lang: options.lang };
+    const archive = archiveLink(report, options.reportPath);
+    const ctx: Ctx = { t, lang: options.lang, ...(archive ? { archive } : {}) };
     const L = t.ui.labels;
     const title = `${report.title} — ${L.report}`;
     const anyProblem = report.indicators.some((r) => r.verdict !== 'pass');
@@ -72,6 +73,8 @@ const CSP = [
 interface Ctx {
   t: Catalogue;
   lang: Lang;
+  /** Relative link to the WARC of this run, when --archive kept one. */
+  archive?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +253,14 @@ function indicatorRows(result: IndicatorResult, depth: number, ctx: Ctx): string
 }
 
 /** Under each leaf, one row per evidence: its link, HTTP status, the date found and where, and the reason. */
-function evidenceRow(result: EvidenceResult, depth: number, { t, lang }: Ctx): string {
+/** The archived record: a download link (the fragment names the record) and its sha256, for verification. */
+function archivedCopy(result: EvidenceResult, archive: string | undefined): string {
+  const record = result.archived?.find((r) => r.type === 'response') ?? result.archived?.[0];
+  if (!archive || !record) return '';
+  return `<a href="${attr(`${archive}#${record.recordId}`)}" download>${text(record.recordId)}</a> <span class="sha">sha256 ${text(record.sha256.replace(/^sha256:/, '').slice(0, 16))}…</span>`;
+}
+
+function evidenceRow(result: EvidenceResult, depth: number, { t, lang, archive }: Ctx): string {
   const L = t.ui.labels;
   const { evidence } = result;
   const titleIsUrl = evidence.title === evidence.url;
@@ -269,6 +279,7 @@ function evidenceRow(result: EvidenceResult, depth: number, { t, lang }: Ctx): s
     fact('reason', L.reason, problem ? text(checkText(problem, lang)) : ''),
     fact('http', L.httpStatus, text(status)),
     fact('date', L.lastUpdated, text(date)),
+    fact('archive', L.archived, archivedCopy(result, archive)),
   ].join('');
   return `<tr class="ev v-${result.verdict}" data-verdict="${result.verdict}">`
     + '<td></td>'

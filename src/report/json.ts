@@ -4,7 +4,7 @@ import { TOOL } from '../criteria/settings.js';
 import { explain, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
-import { problemText } from './words.js';
+import { archiveLink, problemText } from './words.js';
 
 /**
  * The report as JSON, `version: 1`, described by schema/report.schema.json. Field names and codes
@@ -13,11 +13,12 @@ import { problemText } from './words.js';
 export const jsonFormatter: Formatter = {
   name: 'json',
   format(report, options) {
-    return JSON.stringify(toJson(report, options.lang), null, 2) + '\n';
+    return JSON.stringify(toJson(report, options.lang, options.reportPath), null, 2) + '\n';
   },
 };
 
-export function toJson(report: AuditReport, lang: Lang) {
+export function toJson(report: AuditReport, lang: Lang, reportPath?: string) {
+  const archive = archiveLink(report, reportPath);
   return {
     version: 1,
     tool: { name: TOOL.name, version: TOOL.version },
@@ -33,7 +34,8 @@ export function toJson(report: AuditReport, lang: Lang) {
     summary: { indicators: report.totals.indicators, evidence: report.totals.evidence },
     ...(report.selection ? { selection: report.selection } : {}),
     ...(report.changes ? { changes: changesJson(report.changes) } : {}),
-    indicators: report.indicators.map((r) => indicatorJson(r, lang)),
+    ...(report.archive ? { archive: { warc: archive, index: report.archive.indexPath } } : {}),
+    indicators: report.indicators.map((r) => indicatorJson(r, lang, archive)),
   };
 }
 
@@ -64,7 +66,7 @@ export interface IndicatorJson {
   evidence?: EvidenceJson[];
 }
 
-function indicatorJson(result: IndicatorResult, lang: Lang): IndicatorJson {
+function indicatorJson(result: IndicatorResult, lang: Lang, archive: string | undefined): IndicatorJson {
   const { indicator } = result;
   const out: IndicatorJson = {
     id: indicator.id,
@@ -81,14 +83,14 @@ function indicatorJson(result: IndicatorResult, lang: Lang): IndicatorJson {
     out.reason = problemText(result.problem, lang);
     out.reason_code = result.problem.reason.code;
   }
-  if (result.evidence) out.evidence = result.evidence.map((e) => evidenceJson(e, lang));
-  else out.indicators = result.children.map((c) => indicatorJson(c, lang));
+  if (result.evidence) out.evidence = result.evidence.map((e) => evidenceJson(e, lang, archive));
+  else out.indicators = result.children.map((c) => indicatorJson(c, lang, archive));
   return out;
 }
 
 export type EvidenceJson = ReturnType<typeof evidenceJson>;
 
-function evidenceJson(result: EvidenceResult, lang: Lang) {
+function evidenceJson(result: EvidenceResult, lang: Lang, archive: string | undefined) {
   const error = result.fetch.ok ? undefined : result.fetch.error;
   return {
     title: result.evidence.title,
@@ -107,5 +109,12 @@ function evidenceJson(result: EvidenceResult, lang: Lang) {
     duration_ms: result.durationMs,
     attempts: result.fetch.attempts,
     from_cache: result.fetch.ok ? Boolean(result.fetch.fromCache) : false,
+    rendered: Boolean(result.rendered),
+    ...(archive && result.archived ? {
+      archive: {
+        warc: archive,
+        records: result.archived.map((r) => ({ record_id: r.recordId, type: r.type, target_uri: r.targetUri, sha256: r.sha256, offset: r.offset ?? null, fetched_at: r.fetchedAt })),
+      },
+    } : {}),
   };
 }

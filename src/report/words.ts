@@ -1,3 +1,5 @@
+import type { AuditReport } from '../audit.js';
+import { archiveHref } from '../archive/index.js';
 import type { CheckResult, EvidenceResult } from '../check/types.js';
 import { explain, type Lang } from '../i18n/index.js';
 import type { Problem } from '../score/score.js';
@@ -22,6 +24,12 @@ export function firstFailedCheck(result: EvidenceResult): CheckResult | undefine
 
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+/** A link from the report to the archived WARC: relative to the report file when there is one. */
+export function archiveLink(report: AuditReport, reportPath: string | undefined): string | undefined {
+  if (!report.archive) return undefined;
+  return reportPath ? archiveHref(reportPath, report.archive.warcPath) : report.archive.warcPath;
 }
 
 /** A score difference with its sign: +2.50, -3, 0. */

@@ -1,0 +1,57 @@
+import type { EvaluateOptions, Page } from './check/evaluate.js';
+import { preparePage } from './check/evaluate.js';
+import type { Evidence, HostSettings, RenderMode } from './criteria/types.js';
+import type { ArchiveRecordRef, EvidenceArchive } from './archive/index.js';
+import type { FetchedResponse } from './fetch/fetcher.js';
+import { noBrowser, renderedResponse, type Renderer } from './render/index.js';
+
+/** What the run can use beyond plain fetching: a browser and an archive, each optional. */
+export interface InspectTools {
+  renderer?: Renderer;
+  /** --render on the command line; without it, each evidence's own `render`, then its host's. */
+  renderOverride?: RenderMode;
+  archive?: EvidenceArchive;
+  env: Record<string, string | undefined>;
+  hostOf: (host: string) => HostSettings | undefined;
+  stopped: () => boolean;
+}
+
+/**
+ * A fetched page, rendered in the browser when the criteria or the page call for it. The
+ * rendered DOM replaces the fetched HTML, so every check judges what a visitor would see.
+ */
+export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, refs: Promise<ArchiveRecordRef>[]): Promise<Page> {
+  const page = preparePage(fetched, options.now);
+  if (!page.facts || tools.stopped()) return page;
+  const mode = renderModeFor(citing, tools, new URL(fetched.finalUrl).host);
+  if (mode === 'never' || (mode === 'auto' && !page.scriptLoader)) return page;
+
+  const host = tools.hostOf(new URL(fetched.finalUrl).host);
+  const rendered = tools.renderer
+    ? await tools.renderer.render(fetched.finalUrl, {
+      screenshot: Boolean(tools.archive),
+      ...(host ? { headers: { ...host.headers, ...cookieHeader(host) }, insecure: Boolean(host.insecure) } : {}),
+    })
+    : noBrowser(tools.env);
+  if (!rendered.ok) return { ...page, renderFailure: rendered };
+
+  const renderedAt = new Date();
+  if (tools.archive) {
+    refs.push(tools.archive.addResource(fetched.finalUrl, 'text/html; charset=utf-8', Buffer.from(rendered.html, 'utf8'), 'rendered-dom', renderedAt));
+    if (rendered.screenshot) refs.push(tools.archive.addResource(fetched.finalUrl, 'image/png', rendered.screenshot, 'screenshot', renderedAt));
+  }
+  return { ...preparePage(renderedResponse(fetched, rendered), options.now), rendered: true };
+}
+
+/** One fetch serves every evidence citing the URL: render if any of them asks for it. */
+function renderModeFor(citing: Evidence[], tools: InspectTools, host: string): RenderMode {
+  if (tools.renderOverride) return tools.renderOverride;
+  const modes = citing.map((e) => e.checks.render ?? tools.hostOf(host)?.render ?? 'auto');
+  if (modes.includes('always')) return 'always';
+  return modes.every((m) => m === 'never') ? 'never' : 'auto';
+}
+
+function cookieHeader(host: HostSettings): Record<string, string> {
+  const cookies = Object.entries(host.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+  return cookies ? { cookie: cookies } : {};
+}
