@@ -3,6 +3,8 @@ import type { Dispatcher } from 'undici';
 import { toArchivedExchange, type ArchiveRecordRef, type EvidenceArchive } from './archive/index.js';
 import { evaluateEvidence, internalFailure, type EvaluateOptions, type Page } from './check/evaluate.js';
 import { inspectPage, type InspectTools } from './inspect.js';
+import { CertificateWatch } from './certificates.js';
+import type { ProxySettings } from './network/index.js';
 import { Renderer, schedulerGate } from './render/index.js';
 import { detectBotWall } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
@@ -30,6 +32,8 @@ export interface AuditOptions {
   renderOverride?: RenderMode;
   /** --archive: every response, rendered DOM and screenshot, kept as WARC. Closed by the caller. */
   archive?: EvidenceArchive;
+  /** How the dispatcher reaches sites: for blaming a proxy, and for looking at certificates. */
+  network?: { proxy?: ProxySettings; ca?: string[]; insecureHosts?: (host: string) => boolean };
   env?: Record<string, string | undefined>;
 }
 
@@ -70,6 +74,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const plan = planRequests(criteria);
   const fetchContext = fetchContextFor(options, abortInflight.signal);
   const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
+  const certificates = new CertificateWatch(options, fetchContext.scheduler);
   const renderer = options.browserPath ? new Renderer({
     executablePath: options.browserPath,
     pagePool: criteria.settings.renderPages,
@@ -98,8 +103,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
       const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
       const archived = await whatWasArchived(refs);
+      const warnings = await certificates.warningsFor(url);
       for (const evidence of citing) {
-        results.set(evidence, judgeSafely(evidence, fetched, outcome, evaluateOptions, archived));
+        const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
+        results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);
         if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
       }
       if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
@@ -166,6 +173,7 @@ function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): Fet
     settings: criteria.settings,
     ...(signal ? { signal, abortInflight } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.network?.proxy ? { proxy: options.network.proxy } : {}),
     hostHeaders: (host) => headersFor(hostOf(host)),
     // Retrying a bot wall only annoys it.
     shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),

@@ -32,7 +32,11 @@ function addRunOptions(command: Command, help: Catalogue['help']): Command {
     .option('--retries <n>', help.retries)
     .option('--user-agent <text>', help.userAgent)
     .option('--render <mode>', help.render)
-    .option('--archive <dir>', help.archive);
+    .option('--archive <dir>', help.archive)
+    .option('--proxy <url>', help.proxy)
+    .option('--insecure', help.insecure)
+    .option('--ca <file>', help.ca, collect)
+    .option('--cert-expiry-days <n>', help.certExpiryDays);
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void, help: Catalogue['help']): Command {

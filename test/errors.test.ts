@@ -12,7 +12,8 @@ describe('network error codes', () => {
     [{ cause: { code: 'UND_ERR_SOCKET' } }, 'CONNECTION_RESET', /closed the connection/],
     [{ code: 'UND_ERR_CONNECT_TIMEOUT' }, 'CONNECT_TIMEOUT', /could not connect/],
     [{ code: 'UND_ERR_HEADERS_TIMEOUT' }, 'TIMEOUT', /within 20s/],
-    [{ code: 'CERT_HAS_EXPIRED' }, 'TLS_ERROR', /CERT_HAS_EXPIRED/],
+    [{ code: 'CERT_HAS_EXPIRED' }, 'TLS_EXPIRED', /has expired \(CERT_HAS_EXPIRED\)/],
+    [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'TLS_ERROR', /ERR_SSL_WRONG_VERSION_NUMBER/],
     [{ code: 'EWHATEVER', message: 'odd' }, 'NETWORK_ERROR', /EWHATEVER odd/],
   ])('%o → %s', (error, code, message) => {
     const classified = classifyError(error, 'www.example.gov.cn', 20_000);

@@ -30,6 +30,8 @@ export interface EvidenceResult {
   rendered?: boolean;
   /** Where --archive keeps what this evidence showed. */
   archived?: ArchiveRecordRef[];
+  /** Worth knowing, but no reason to fail: a certificate about to expire, one accepted as insecure. */
+  warnings?: Reason[];
 }
 
 export const pass = (name: CheckName, reason: Reason): CheckResult => ({ name, status: 'pass', reason });

@@ -9,7 +9,8 @@ import { compareWithBaseline, hasRegression } from '../history/baseline.js';
 import { catalogue } from '../i18n/index.js';
 import { createProgress } from '../progress/index.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
-import type { Io } from './io.js';
+import { UsageError, type Io } from './io.js';
+import { NetworkConfigError } from '../network/index.js';
 import { prepareRun, type AuditFlags, type ExitPolicy, type RunPlan } from './prepare.js';
 
 export type { AuditFlags } from './prepare.js';
@@ -45,7 +46,7 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
 }
 
 async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
-  const dispatcher = io.dispatcher ?? createDispatcher(plan.criteria.settings);
+  const dispatcher = io.dispatcher ?? createDispatcherOrExplain(plan);
   try {
     const report = await runAudit({
       criteria: plan.criteria,
@@ -57,6 +58,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
       ...(plan.browserPath ? { browserPath: plan.browserPath } : {}),
       ...(plan.renderOverride ? { renderOverride: plan.renderOverride } : {}),
       ...(plan.archive ? { archive: plan.archive } : {}),
+      network: { insecureHosts: plan.network.insecureHosts, ...(plan.network.proxy ? { proxy: plan.network.proxy } : {}), ...(plan.network.ca ? { ca: plan.network.ca } : {}) },
       env: io.env,
     });
     if (plan.archive) report.archive = await plan.archive.close();
@@ -67,6 +69,15 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
     // Closing writes index.json; after a crash it still leaves a WARC readable record by record.
     await plan.archive?.close().catch(() => undefined);
     if (!io.dispatcher) await dispatcher.close();
+  }
+}
+
+function createDispatcherOrExplain(plan: RunPlan) {
+  try {
+    return createDispatcher(plan.criteria.settings, plan.network.options);
+  } catch (error) {
+    if (error instanceof NetworkConfigError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -11,6 +11,7 @@ export interface RunFlags {
   retries?: string;
   userAgent?: string;
   now?: string;
+  certExpiryDays?: string;
 }
 
 export function applyRunFlags(settings: Settings, flags: RunFlags): Settings {

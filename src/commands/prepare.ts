@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EvidenceArchive } from '../archive/index.js';
 import type { Criteria, RenderMode } from '../criteria/types.js';
 import { findBrowser } from '../render/index.js';
+import { normalizeHost, parseCaPem, resolveProxy, type NetworkOptions, type ProxySettings } from '../network/index.js';
 import { ResponseCache } from '../fetch/cache.js';
 import { BaselineError, checkBaselineFits, readBaseline, type Baseline } from '../history/baseline.js';
 import { maxScoreOf } from '../score/score.js';
@@ -31,6 +32,10 @@ export interface AuditFlags extends RunFlags {
   only?: string[];
   render?: string;
   archive?: string;
+  proxy?: string;
+  insecure?: boolean;
+  ca?: string[];
+  certExpiryDays?: string;
 }
 
 export interface ExitPolicy {
@@ -58,6 +63,16 @@ export interface RunPlan {
   browserPath?: string;
   /** Opened last, once nothing else on the command line can fail. */
   archive?: EvidenceArchive;
+  network: NetworkPlan;
+}
+
+export interface NetworkPlan {
+  /** For the dispatcher. */
+  options: Omit<NetworkOptions, 'timeoutMs'>;
+  /** For the run: which proxy a URL goes through, and which hosts are let off a bad certificate. */
+  proxy?: ProxySettings;
+  ca?: string[];
+  insecureHosts: (host: string) => boolean;
 }
 
 const FAIL_ON = ['unverified', 'regression'];
@@ -83,6 +98,7 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     ...(flags.cache && !flags.archive ? { cache: await openCache(flags.cache, io) } : {}),
     notify: notifyPlan(flags, criteria.settings.notify),
     ...renderPlan(flags, io),
+    network: await networkPlan(flags, criteria, io),
     ...(flags.archive ? { archive: await openArchive(flags.archive, io) } : {}),
   };
 }
@@ -197,6 +213,27 @@ function renderPlan(flags: AuditFlags, io: Io): Pick<RunPlan, 'renderOverride' |
     ...(flags.render ? { renderOverride: flags.render as RenderMode } : {}),
     ...(browserPath ? { browserPath } : {}),
   };
+}
+
+async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io): Promise<NetworkPlan> {
+  const ca: string[] = [];
+  for (const file of flags.ca ?? []) {
+    try {
+      ca.push(...parseCaPem(await readFile(resolveFrom(io, file), 'utf8'), file));
+    } catch (error) {
+      throw new UsageError(`--ca ${file}: ${(error as Error).message}`);
+    }
+  }
+  const lenient = new Set(Object.entries(criteria.hosts).filter(([, host]) => host.insecure).map(([name]) => normalizeHost(name)));
+  const insecureHosts = (host: string) => Boolean(flags.insecure) || lenient.has(normalizeHost(host));
+  const options: NetworkPlan['options'] = { env: io.env, insecureHosts, ...(ca.length ? { ca } : {}), ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}) };
+  let proxy: ProxySettings | undefined;
+  try {
+    proxy = resolveProxy({ ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}), env: io.env });
+  } catch (error) {
+    throw new UsageError(`--proxy: ${(error as Error).message}`);
+  }
+  return { options, insecureHosts, ...(proxy ? { proxy } : {}), ...(ca.length ? { ca } : {}) };
 }
 
 async function openArchive(dir: string, io: Io): Promise<EvidenceArchive> {

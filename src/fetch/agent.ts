@@ -1,14 +1,11 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Settings } from '../criteria/types.js';
+import { createNetworkDispatcher, type NetworkOptions } from '../network/index.js';
 
 /**
- * One keep-alive Agent per run, created by the caller and passed down, so tests can inject their own.
+ * One keep-alive dispatcher per run, created by the caller and passed down, so tests can inject
+ * their own. Proxies, extra CA roots and per-host certificate leniency live in src/network.
  */
-export function createDispatcher(settings: Pick<Settings, 'timeoutMs'>): Dispatcher {
-  return new Agent({
-    connect: { timeout: Math.min(settings.timeoutMs, 10_000) },
-    headersTimeout: settings.timeoutMs,
-    bodyTimeout: settings.timeoutMs,
-    keepAliveTimeout: 10_000,
-  });
+export function createDispatcher(settings: Pick<Settings, 'timeoutMs'>, network: Omit<NetworkOptions, 'timeoutMs'> = {}): Dispatcher {
+  return createNetworkDispatcher({ timeoutMs: settings.timeoutMs, ...network });
 }

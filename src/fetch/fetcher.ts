@@ -3,6 +3,7 @@ import { constants as zlibConstants, createBrotliDecompress, createGunzip, creat
 import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../criteria/types.js';
 import { reason } from '../i18n/index.js';
+import { proxyFor, type ProxySettings } from '../network/index.js';
 import { sleep } from '../util/sleep.js';
 import { classifyError, isRetryable, type FetchError } from './errors.js';
 import { validatorHeaders, type CachedResponse, type ResponseCache } from './cache.js';
@@ -69,6 +70,8 @@ export interface FetchContext {
   hostHeaders?: (host: string) => Record<string, string>;
   /** Every hop as sent and answered, for --archive. */
   onExchange?: (exchange: Exchange) => void;
+  /** The proxies in use, so a failure can be blamed on the proxy rather than the site. */
+  proxy?: ProxySettings;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -182,7 +185,7 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
     if (ctx.abortInflight?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
     const host = new URL(url).host;
     const cause = timeout.aborted ? { code: 'TIMEOUT' } : error;
-    return { ok: false, error: classifyError(cause, host, settings.timeoutMs) };
+    return { ok: false, error: classifyError(cause, host, settings.timeoutMs, proxyFor(url, ctx.proxy)) };
   }
 }
 

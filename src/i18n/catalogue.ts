@@ -10,7 +10,8 @@ export type HelpKey =
   | 'program' | 'criteriaArg' | 'validate' | 'demo' | 'exitCodes' | 'strict'
   | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
   | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
-  | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive';
+  | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive'
+  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays';
 
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'

@@ -19,6 +19,15 @@ export interface ReasonParams {
   BAD_REDIRECT: { location: string };
   INTERRUPTED: Record<string, never>;
   NO_NETWORK: { host: string };
+  PROXY_ERROR: { proxy: string; detail: string };
+  TLS_EXPIRED: { host: string; detail: string };
+  TLS_SELF_SIGNED: { host: string; detail: string };
+  TLS_WRONG_HOST: { host: string; detail: string };
+  TLS_INCOMPLETE_CHAIN: { host: string; detail: string };
+  TLS_UNTRUSTED: { host: string; detail: string };
+  TLS_NOT_YET_VALID: { host: string; detail: string };
+  TLS_EXPIRING: { host: string; validTo: string; daysLeft: number };
+  TLS_INSECURE_ACCEPTED: { host: string; problem: string; detail: string };
   NETWORK_ERROR: { host: string; detail: string };
   // blocked
   BOT_WALL: { vendor: WallVendor; status: number; phrase: string };

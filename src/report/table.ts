@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import stringWidth from 'string-width';
 import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
-import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
+import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
@@ -49,7 +49,8 @@ function evidenceRow(result: EvidenceResult, depth: number, lang: Lang): Row {
   const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
   const problem = firstFailedCheck(result);
   // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
-  const detail = [problem ? checkText(problem, lang) : '', status, date, sanitize(result.evidence.url)].filter(Boolean).join(' · ');
+  const warnings = (result.warnings ?? []).map((w) => `⚠ ${sanitize(explain(w, lang))}`);
+  const detail = [problem ? checkText(problem, lang) : '', status, date, ...warnings, sanitize(result.evidence.url)].filter(Boolean).join(' · ');
   return {
     cells: ['', truncate('  '.repeat(depth) + '↳ ' + sanitize(result.evidence.title), TITLE_WIDTH), '', '', t.ui.verdict[result.verdict], '', detail],
     verdict: result.verdict,
