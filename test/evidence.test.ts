@@ -24,6 +24,7 @@ fetch('/site/label/8888?IsAjax=1').then(r => r.json()).then(items => {
 let server: TestServer;
 let dir: string;
 const browser = findBrowser(process.env);
+if (!browser) console.warn('evidence.test.ts: rendering tests skipped: no Chromium; apt-get install chromium (or set CHROMIUM_PATH)');
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
