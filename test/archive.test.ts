@@ -379,8 +379,8 @@ describe('EvidenceArchive', () => {
     const dir = await tempDir();
     const file = join(dir, 'report.json');
     await writeFile(file, '{}');
-    await expect(EvidenceArchive.open(file)).rejects.toThrow(`cannot use the archive folder ${file}: a file is in the way of the folder`);
-    await expect(EvidenceArchive.open(join(file, 'sub'))).rejects.toThrow(/^cannot use the archive folder .*report\.json\/sub: a file is in the way/);
+    await expect(EvidenceArchive.open(file)).rejects.toThrow(`cannot use the archive folder ${file}: it is a file, not a folder`);
+    await expect(EvidenceArchive.open(join(file, 'sub'))).rejects.toThrow(/^cannot use the archive folder .*report\.json\/sub: part of the path is a file, not a folder/);
   });
 
   it('links reports to the archive with relative, URL-encoded paths', () => {

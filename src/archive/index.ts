@@ -7,6 +7,7 @@
  * response pair) per write, so a run that dies part-way leaves a WARC that reads record by record.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { describeFsError } from '../util/fs-errors.js';
 import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,23 +181,6 @@ function fileTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a file is in the way of the folder';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
 
 export class EvidenceArchive {
   readonly dir: string;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { describeFsError } from '../util/fs-errors.js';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -331,21 +332,3 @@ async function removeFile(path: string): Promise<boolean> {
   }
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOTDIR':
-      return 'part of the path is a file, not a folder';
-    case 'EEXIST':
-      return 'it is a file, not a folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
