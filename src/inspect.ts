@@ -4,6 +4,7 @@ import type { Evidence, HostSettings, RenderMode } from './criteria/types.js';
 import type { ArchiveRecordRef, EvidenceArchive } from './archive/index.js';
 import type { FetchedResponse } from './fetch/fetcher.js';
 import { noBrowser, renderedResponse, type Renderer } from './render/index.js';
+import { detectDocument, extractDocument } from './documents/index.js';
 
 /** What the run can use beyond plain fetching: a browser and an archive, each optional. */
 export interface InspectTools {
@@ -21,6 +22,9 @@ export interface InspectTools {
  * rendered DOM replaces the fetched HTML, so every check judges what a visitor would see.
  */
 export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, refs: Promise<ArchiveRecordRef>[]): Promise<Page> {
+  // Before the HTML test: Office files' own content types contain "xml".
+  const detected = fetched.status < 300 ? detectDocument(fetched.body, fetched.headers, fetched.finalUrl) : undefined;
+  if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
   const page = preparePage(fetched, options.now);
   if (!page.facts || tools.stopped()) return page;
   const mode = renderModeFor(citing, tools, new URL(fetched.finalUrl).host);

@@ -110,3 +110,37 @@ describe('documents', () => {
     expect(JSON.stringify(pdf)).not.toMatch(/size cap/);
   });
 });
+
+describe('documents as evidence', () => {
+  it('reads a PDF served as octet-stream: keywords in its Chinese text, freshness from its own date', async () => {
+    const pdf = await readFile(new URL('./fixtures/documents/budget-2021.pdf', import.meta.url));
+    const ole = Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(2048)]);
+    const docs = await startServer((req, res) => {
+      if (req.url === '/download?id=7') return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="budget.pdf"' }).end(pdf);
+      if (req.url === '/old.doc') return void res.writeHead(200, { 'content-type': 'application/msword' }).end(ole);
+      res.writeHead(404).end();
+    });
+    try {
+      const file = join(dir, 'docs.yaml');
+      await writeFile(file, `version: 1
+settings: { per_host_rate: 100, timeout: 10s }
+indicators:
+  - title: 预算
+    weight: 1
+    keywords: [预算公开]
+    evidence:
+      - { url: "${docs.origin}/download?id=7", max_age: 30d }
+      - { url: "${docs.origin}/old.doc" }
+`);
+      const json = join(dir, 'docs.json');
+      await runCli([file, '--quiet', '--now', '2022-01-05', '--output', json]);
+      const [fresh, old] = JSON.parse(await readFile(json, 'utf8')).indicators[0].evidence;
+      expect(fresh).toMatchObject({ status: 'pass', last_updated: '2021-12-20' });
+      expect(fresh.date_source).toMatch(/PDF/);
+      expect(old.status).toBe('unverified');
+      expect(old.checks.map((c: { code: string }) => c.code)).toContain('DOCUMENT_UNREADABLE');
+    } finally {
+      await docs.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
+import type { DocumentProblem, DocumentText } from '../documents/index.js';
 import { fingerprintOf, looksLikeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
 import {
@@ -28,6 +29,8 @@ export interface Page {
   rendered?: true;
   /** Rendering was wanted but could not be done (no browser, timeout, …). */
   renderFailure?: RenderFailure;
+  /** A PDF, DOCX or XLSX, read for its text and dates, or why it could not be. */
+  document?: DocumentText | DocumentProblem;
 }
 
 export interface EvaluateOptions {
@@ -107,14 +110,15 @@ interface Judgement {
 function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Judgement {
   const { response, facts } = page;
   // Challenge pages often come without an HTML content type; their markers are ASCII either way.
-  const wall = detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts);
+  // A document is not a challenge page; scanning 50 MB of PDF for one would only cost time.
+  const wall = !page.document && detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts);
   if (wall) {
     return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }
   const status = checkStatus(response, evidence.checks.status);
   if (status.status !== 'pass') return { checks: [status] };
   const checks = [status];
-  if (!facts) return { checks: [...checks, ...documentChecks(evidence, response)] };
+  if (!facts) return documentChecks(evidence, page, checks, options.now);
 
   // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
   const soft404 = response.status < 300 && findSoft404Phrase(facts, options.soft404Phrases);
@@ -151,8 +155,38 @@ function scopedText(page: Page, selector: string | undefined): string | CheckRes
   return analyzeHtml(picked).text;
 }
 
-function documentChecks(evidence: Evidence, response: FetchedResponse): CheckResult[] {
-  const type = response.headers['content-type']?.split(';')[0] ?? 'unknown type';
-  const needsContent = evidence.checks.keywords || evidence.checks.maxAge;
-  return needsContent ? [unverified('content', reason('DOCUMENT_UNREAD', { type }))] : [];
+/** A document is judged like a page: keywords in its text, freshness from its own dates, then dates in its text. */
+function documentChecks(evidence: Evidence, page: Page, checks: CheckResult[], now: Date): Judgement {
+  const { keywords, maxAge } = evidence.checks;
+  if (!keywords && !maxAge) return { checks };
+  const { document } = page;
+  if (!document) {
+    const type = page.response.headers['content-type']?.split(';')[0] ?? 'unknown type';
+    return { checks: [...checks, unverified('content', reason('DOCUMENT_UNREAD', { type }))] };
+  }
+  if (!document.ok) {
+    return { checks: [...checks, unverified('content', reason('DOCUMENT_UNREADABLE', { kind: document.kind, code: document.code, detail: document.detail }))] };
+  }
+  const out = [...checks, pass('content', reason('CONTENT_OK', {}))];
+  if (keywords) out.push(keywordsInDocument(keywords, document));
+  if (!maxAge) return { checks: out };
+  const dated = documentDate(document, chinaDay(now));
+  out.push(checkFreshness(dated, maxAge, now));
+  return { checks: out, dated };
+}
+
+/** A scanned PDF has no text layer, and a cut-off one lacks its end: a missing word there proves nothing. */
+function keywordsInDocument(rule: NonNullable<Evidence['checks']['keywords']>, document: DocumentText): CheckResult {
+  const result = checkKeywords(rule, document.text);
+  if (result.status !== 'fail' || result.reason.code !== 'KEYWORDS_MISSING') return result;
+  const why = document.text.trim() === '' ? 'scanned' : document.truncated ? 'truncated' : undefined;
+  return why ? unverified('keywords', reason('DOCUMENT_PARTIAL', { why })) : result;
+}
+
+function documentDate(document: DocumentText, today: string): FoundDate | undefined {
+  for (const meta of document.metaDates) {
+    if (meta.date <= today) return { date: meta.date, source: meta.source };
+  }
+  const inText = newestPast(findDates(document.text), today);
+  return inText ? { date: inText, source: 'document text' } : undefined;
 }

@@ -48,7 +48,11 @@ export const en: Catalogue = {
     REDIRECTED_HOME: (p) => `soft 404: the link redirects to the site's home page (${p.finalUrl})`,
     SELECTOR_EMPTY: (p) => `selector "${p.selector}" matched nothing on the page`,
     SELECTOR_INVALID: (p) => `selector "${p.selector}" is not valid CSS: ${p.detail}`,
-    DOCUMENT_UNREAD: (p) => `the link serves a document (${p.type}), which this version cannot read yet`,
+    DOCUMENT_UNREAD: (p) => `the link serves a file of type ${p.type}, which is not a page or a PDF, Word or Excel document`,
+    DOCUMENT_PARTIAL: (p) => (p.why === 'scanned'
+      ? 'the document has no text layer (a scanned PDF?), so its words cannot be searched; check it by eye'
+      : 'the keywords were not in the part of the document that was read (it is longer than the reading limit)'),
+    DOCUMENT_UNREADABLE: (p) => `the ${p.kind.toUpperCase()} document cannot be read (${p.code}): ${p.detail}`,
     RENDER_UNAVAILABLE: (p) => `the page needs a browser to show its content, but rendering failed (${p.code}: ${p.detail})`,
     ANALYSIS_FAILED: (p) => `the page could not be analysed (${p.detail}); please report this`,
     KEYWORDS_OK: (p) => (p.found.length ? `found ${list(p.found)}` : 'no keyword required'),

@@ -42,6 +42,8 @@ export interface ReasonParams {
   SELECTOR_EMPTY: { selector: string };
   SELECTOR_INVALID: { selector: string; detail: string };
   DOCUMENT_UNREAD: { type: string };
+  DOCUMENT_UNREADABLE: { kind: string; code: string; detail: string };
+  DOCUMENT_PARTIAL: { why: 'scanned' | 'truncated' };
   RENDER_UNAVAILABLE: { code: string; detail: string };
   ANALYSIS_FAILED: { detail: string };
   // keywords

@@ -49,7 +49,11 @@ export const zh: Catalogue = {
     REDIRECTED_HOME: (p) => `软 404：链接被跳转到网站首页（${p.finalUrl}）`,
     SELECTOR_EMPTY: (p) => `选择器 "${p.selector}" 在页面上没有匹配到内容`,
     SELECTOR_INVALID: (p) => `选择器 "${p.selector}" 不是有效的 CSS：${p.detail}`,
-    DOCUMENT_UNREAD: (p) => `链接指向文档（${p.type}），当前版本尚不能读取`,
+    DOCUMENT_UNREAD: (p) => `链接指向 ${p.type} 类型的文件，既不是网页，也不是 PDF、Word 或 Excel 文档`,
+    DOCUMENT_PARTIAL: (p) => (p.why === 'scanned'
+      ? '文档没有文字层（扫描件？），无法检索关键词，请人工查看'
+      : '在已读取的部分中未找到关键词（文档超过读取上限）'),
+    DOCUMENT_UNREADABLE: (p) => `${p.kind.toUpperCase()} 文档无法读取（${p.code}）：${p.detail}`,
     RENDER_UNAVAILABLE: (p) => `页面内容需用浏览器渲染后才能看到，但渲染失败（${p.code}：${p.detail}）`,
     ANALYSIS_FAILED: (p) => `页面无法分析（${p.detail}）；请报告此问题`,
     KEYWORDS_OK: (p) => (p.found.length ? `找到${list(p.found)}` : '未要求关键词'),
