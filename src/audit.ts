@@ -75,8 +75,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const fetchContext = fetchContextFor(options, abortInflight.signal);
   const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
   const certificates = new CertificateWatch(options, fetchContext.scheduler);
+  const proxy = options.network?.proxy;
   const renderer = options.browserPath ? new Renderer({
     executablePath: options.browserPath,
+    ...(proxy ? { proxy: { server: proxy.httpsProxy || proxy.httpProxy, ...(proxy.noProxy ? { bypass: proxy.noProxy } : {}) } } : {}),
     pagePool: criteria.settings.renderPages,
     timeoutMs: criteria.settings.timeoutMs,
     userAgent: criteria.settings.userAgent,
@@ -88,7 +90,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     ...(options.renderOverride ? { renderOverride: options.renderOverride } : {}),
     ...(options.archive ? { archive: options.archive } : {}),
     env: options.env ?? {},
-    hostOf: (host) => criteria.hosts[host.toLowerCase()],
+    hostOf: (host) => hostSettings(criteria, host),
+    ...(options.network?.insecureHosts ? { insecureHosts: options.network.insecureHosts } : {}),
     stopped: () => Boolean(signal?.aborted),
   };
 
@@ -103,7 +106,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
       const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
       const archived = await whatWasArchived(refs);
-      const warnings = await certificates.warningsFor(url);
+      // A host never reached, or a run already stopped, has no certificate worth a handshake.
+      const warnings = fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [];
       for (const evidence of citing) {
         const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
         results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);
@@ -166,7 +170,7 @@ function archiveEntry(evidence: Evidence, plan: Plan) {
 
 function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): FetchContext {
   const { criteria, signal } = options;
-  const hostOf = (host: string) => criteria.hosts[host.toLowerCase()];
+  const hostOf = (host: string) => hostSettings(criteria, host);
   return {
     dispatcher: options.dispatcher,
     scheduler: new HostScheduler({ ...criteria.settings, hostLimits: hostOf }),
@@ -178,6 +182,12 @@ function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): Fet
     // Retrying a bot wall only annoys it.
     shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
   };
+}
+
+/** `hosts:` keys may carry a port or not; a host with a port also takes its bare name's settings. */
+export function hostSettings(criteria: Criteria, host: string): HostSettings | undefined {
+  const name = host.toLowerCase();
+  return criteria.hosts[name] ?? criteria.hosts[name.replace(/:\d+$/, '')];
 }
 
 function headersFor(host: HostSettings | undefined): Record<string, string> {

@@ -14,6 +14,8 @@ export interface InspectTools {
   archive?: EvidenceArchive;
   env: Record<string, string | undefined>;
   hostOf: (host: string) => HostSettings | undefined;
+  /** --insecure or a host's insecure: true; the browser must accept what the fetch accepted. */
+  insecureHosts?: (hostname: string) => boolean;
   stopped: () => boolean;
 }
 
@@ -30,11 +32,13 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
   const mode = renderModeFor(citing, tools, new URL(fetched.finalUrl).host);
   if (mode === 'never' || (mode === 'auto' && !page.scriptLoader)) return page;
 
-  const host = tools.hostOf(new URL(fetched.finalUrl).host);
+  const target = new URL(fetched.finalUrl);
+  const host = tools.hostOf(target.host);
   const rendered = tools.renderer
     ? await tools.renderer.render(fetched.finalUrl, {
       screenshot: Boolean(tools.archive),
-      ...(host ? { headers: { ...host.headers, ...cookieHeader(host) }, insecure: Boolean(host.insecure) } : {}),
+      insecure: Boolean(tools.insecureHosts?.(target.hostname)),
+      ...(host ? { headers: { ...host.headers, ...cookieHeader(host) } } : {}),
     })
     : noBrowser(tools.env);
   if (!rendered.ok) return { ...page, renderFailure: rendered };

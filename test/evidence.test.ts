@@ -61,6 +61,14 @@ describe('script-filled pages', () => {
     expect(JSON.stringify(render.reason)).toMatch(/apt-get install chromium/);
   });
 
+  it('when rendering is asked for but impossible, the HTML alone is not judged: unverified, not failed', async () => {
+    const { criteria: c } = parseCriteria(criteria(['/plain']), 'c.yaml'); // /plain has no 预算: the HTML alone would fail
+    const report = await runAudit({ criteria: c!, dispatcher: new Agent(), now: new Date('2026-03-15T04:00:00Z'), renderOverride: 'always', env: {} });
+    const evidence = report.indicators[0]!.evidence![0]!;
+    expect(evidence.verdict).toBe('unverified');
+    expect(evidence.checks.map((c) => c.name)).toEqual(['status', 'content', 'render']);
+  });
+
   it.skipIf(!browser)('are rendered, and the rendered list is judged like any page', async () => {
     const json = join(dir, 'rendered.json');
     const run = await runCli([await file('render.yaml', criteria(['/column'])), '--quiet', '--now', '2026-03-15', '--output', json], { env: { CHROMIUM_PATH: browser ?? '' } });
@@ -106,6 +114,20 @@ describe('the evidence archive', () => {
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report.indicators[0].evidence[0].archive.warc).toBe(`archive/${warc}`);
     expect(await readFile(html, 'utf8')).toContain(`href="archive/${warc}#`);
+  });
+
+  it('keeps secrets from the criteria\'s host headers out of the archive', async () => {
+    const archiveDir = join(dir, 'archive-secret');
+    const yaml = criteria(['/plain']).replace('indicators:', `hosts:\n  "${new URL(server.origin).host}": { headers: { X-Api-Key: s3cret-value }, cookies: { sid: c00kie } }\nindicators:`);
+    await runCli([await file('secret.yaml', yaml.replace('keywords: [预算]', 'keywords: [财政]')), '--quiet', '--archive', archiveDir]);
+    const warc = (await readdir(archiveDir)).find((f) => f.endsWith('.warc.gz'))!;
+    let text = '';
+    for await (const record of new WARCParser(createReadStream(join(archiveDir, warc)))) {
+      text += JSON.stringify([...(record.httpHeaders?.headers ?? new Map())]);
+    }
+    expect(text).toContain('x-api-key');
+    expect(text).not.toContain('s3cret-value');
+    expect(text).not.toContain('c00kie');
   });
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, makePki, OPENSSL, startProxy, type Pki, type Running, type ServerName } from './pki.js';
 import { runCli } from './helpers.js';
+import { findBrowser } from '../src/render/index.js';
 
 /** The network as offices meet it, through the CLI: bad certificates, extra roots, proxies. */
 const dir = mkdtempSync(join(tmpdir(), 'audit-tls-'));
@@ -36,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(closers.map((c) => c.close())));
 
-async function auditUrls(urls: string[], args: string[] = [], hosts = ''): Promise<{ status: string; error_code: string | null; warnings: { code: string }[] }[]> {
+async function auditUrls(urls: string[], args: string[] = [], hosts = ''): Promise<{ status: string; error_code: string | null; rendered: boolean; warnings: { code: string }[] }[]> {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(file, `version: 1
 settings: { per_host_rate: 100, timeout: 3s, retries: 0 }
@@ -48,7 +49,7 @@ indicators:
 ${urls.map((u) => `      - url: "${u}"`).join('\n')}
 `);
   const json = join(dir, `${Math.random().toString(36).slice(2)}.json`);
-  await runCli([file, '--quiet', '--output', json, ...args], { env: {} });
+  await runCli([file, '--quiet', '--output', json, ...args], { env: { CHROMIUM_PATH: findBrowser(process.env) ?? '' } });
   return JSON.parse(await readFile(json, 'utf8')).indicators[0].evidence;
 }
 
@@ -71,6 +72,16 @@ describe.skipIf(!OPENSSL)('TLS', () => {
     const [host] = await auditUrls([https('selfSigned')], [], `hosts:\n  "127.0.0.1": { insecure: true }`);
     expect(host!.status).toBe('pass');
     expect(host!.warnings.map((w) => w.code)).toContain('TLS_INSECURE_ACCEPTED');
+  });
+
+  it('a host key with a port is honoured for insecure, and the browser accepts what the fetch accepted', async () => {
+    const key = `"127.0.0.1:${ports.selfSigned}"`;
+    const [byPort] = await auditUrls([https('selfSigned')], [], `hosts:\n  ${key}: { insecure: true }`);
+    expect(byPort!.status).toBe('pass');
+    const browser = findBrowser(process.env);
+    if (!browser) return;
+    const [rendered] = await auditUrls([https('selfSigned')], ['--insecure', '--render', 'always'], '');
+    expect(rendered).toMatchObject({ status: 'pass', rendered: true });
   });
 
   it('warns on every evidence of a host whose certificate expires soon', async () => {

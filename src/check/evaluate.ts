@@ -127,7 +127,10 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
-  if (page.renderFailure) checks.push(unverified('render', reason('RENDER_UNAVAILABLE', { code: page.renderFailure.code, detail: page.renderFailure.detail })));
+  // Rendering was wanted because the HTML alone cannot show the content: judging it anyway would fail good evidence.
+  if (page.renderFailure && (evidence.checks.keywords || evidence.checks.maxAge)) {
+    return { checks: [...checks, unverified('render', reason('RENDER_UNAVAILABLE', { code: page.renderFailure.code, detail: page.renderFailure.detail }))] };
+  }
   const scope = scopedText(page, evidence.checks.selector);
   if (typeof scope !== 'string') return { checks: [...checks, scope] };
   if (evidence.checks.keywords) checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader));

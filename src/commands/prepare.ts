@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { EvidenceArchive } from '../archive/index.js';
+import { DEFAULT_REDACTED_REQUEST_HEADERS, EvidenceArchive } from '../archive/index.js';
 import type { Criteria, RenderMode } from '../criteria/types.js';
 import { findBrowser } from '../render/index.js';
 import { normalizeHost, parseCaPem, resolveProxy, type NetworkOptions, type ProxySettings } from '../network/index.js';
@@ -99,7 +99,7 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     notify: notifyPlan(flags, criteria.settings.notify),
     ...renderPlan(flags, io),
     network: await networkPlan(flags, criteria, io),
-    ...(flags.archive ? { archive: await openArchive(flags.archive, io) } : {}),
+    ...(flags.archive ? { archive: await openArchive(flags.archive, criteria, io) } : {}),
   };
 }
 
@@ -224,7 +224,7 @@ async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io): Promi
       throw new UsageError(`--ca ${file}: ${(error as Error).message}`);
     }
   }
-  const lenient = new Set(Object.entries(criteria.hosts).filter(([, host]) => host.insecure).map(([name]) => normalizeHost(name)));
+  const lenient = new Set(Object.entries(criteria.hosts).filter(([, host]) => host.insecure).map(([name]) => normalizeHost(name.replace(/:\d+$/, ''))));
   const insecureHosts = (host: string) => Boolean(flags.insecure) || lenient.has(normalizeHost(host));
   const options: NetworkPlan['options'] = { env: io.env, insecureHosts, ...(ca.length ? { ca } : {}), ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}) };
   let proxy: ProxySettings | undefined;
@@ -236,9 +236,11 @@ async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io): Promi
   return { options, insecureHosts, ...(proxy ? { proxy } : {}), ...(ca.length ? { ca } : {}) };
 }
 
-async function openArchive(dir: string, io: Io): Promise<EvidenceArchive> {
+/** Headers the criteria add for a host may carry credentials (X-Api-Key …): keep them out of the WARC. */
+async function openArchive(dir: string, criteria: Criteria, io: Io): Promise<EvidenceArchive> {
+  const secrets = Object.values(criteria.hosts).flatMap((host) => Object.keys(host.headers).map((name) => name.toLowerCase()));
   try {
-    return await EvidenceArchive.open(resolveFrom(io, dir));
+    return await EvidenceArchive.open(resolveFrom(io, dir), { redactRequestHeaders: [...DEFAULT_REDACTED_REQUEST_HEADERS, ...secrets] });
   } catch (error) {
     throw new UsageError(`--archive: ${(error as Error).message}`);
   }

@@ -113,6 +113,7 @@ export class Renderer {
         executablePath,
         headless: true,
         args: [...BASE_ARGS, ...launchArgs],
+        ...(this.options.proxy ? { proxy: this.options.proxy } : {}),
         timeout: LAUNCH_TIMEOUT_MS,
         handleSIGINT: false,
         handleSIGTERM: false,

@@ -7,6 +7,8 @@ export interface RenderOptions {
   pagePool?: number;
   /** The whole render: navigation plus waiting for network idle. */
   timeoutMs: number;
+  /** The run's proxy, so a browser in an office that must use one does not go around it. */
+  proxy?: { server: string; bypass?: string };
   userAgent: string;
   /**
    * Every request the page makes (document, XHR, fetch, scripts, css) passes through this gate
