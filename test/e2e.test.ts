@@ -26,6 +26,18 @@ function runBin(args: string[], { onStart }: { onStart?: (child: ReturnType<type
 }
 
 let site: DemoSite;
+
+/** Interrupts the bin once the fast page is in and `path` is pending on the (slow) site. */
+function signalOnceRequested(path: string, signal: NodeJS.Signals) {
+  return (child: ReturnType<typeof spawn>) => {
+    const poll = setInterval(() => {
+      if (site.requests.some((r) => r.path === path)) {
+        clearInterval(poll);
+        setTimeout(() => child.kill(signal), 200);
+      }
+    }, 20);
+  };
+}
 let dir: string;
 beforeAll(async () => {
   site = await startDemoSite({ now: NOW, slowMs: 10_000 });
@@ -83,16 +95,7 @@ describe('the built bin', () => {
     await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh?term`, `- url: ${site.origin}/slow?term`], { settings: 'timeout: 30s' }));
     const json = join(dir, 'term.json');
     const md = join(dir, 'term.md');
-    const run = await runBin([path, '--output', json, '--output', md, '--quiet', '--now', NOW_ARG], {
-      onStart: (child) => {
-        const poll = setInterval(() => {
-          if (site.requests.some((r) => r.path === '/slow?term')) {
-            clearInterval(poll);
-            setTimeout(() => child.kill('SIGTERM'), 200);
-          }
-        }, 20);
-      },
-    });
+    const run = await runBin([path, '--output', json, '--output', md, '--quiet', '--now', NOW_ARG], { onStart: signalOnceRequested('/slow?term', 'SIGTERM') });
     expect(run.code).toBe(130);
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report.complete).toBe(false);
@@ -103,17 +106,7 @@ describe('the built bin', () => {
   it('on Ctrl-C, still prints the report with what it had, marked incomplete, exit 130', async () => {
     const path = join(dir, 'slow.yaml');
     await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh`, `- url: ${site.origin}/slow`], { settings: 'timeout: 30s' }));
-    const run = await runBin([path, '--format', 'json', '--now', NOW_ARG], {
-      onStart: (child) => {
-        // Interrupt once the fast page is in, while /slow is still pending.
-        const poll = setInterval(() => {
-          if (site.requests.some((r) => r.path === '/slow')) {
-            clearInterval(poll);
-            setTimeout(() => child.kill('SIGINT'), 200);
-          }
-        }, 20);
-      },
-    });
+    const run = await runBin([path, '--format', 'json', '--now', NOW_ARG], { onStart: signalOnceRequested('/slow', 'SIGINT') });
     expect(run.code).toBe(130);
     const report = JSON.parse(run.stdout);
     expect(report.complete).toBe(false);
