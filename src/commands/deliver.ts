@@ -6,7 +6,7 @@ import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } f
 import { FORMATTERS } from '../report/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { problemText } from '../report/words.js';
-import { leafResults, type IndicatorResult } from '../score/score.js';
+import { leafResults } from '../score/score.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { hasRegression } from '../history/baseline.js';
 import { useColor, type Io } from './io.js';
