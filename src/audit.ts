@@ -91,6 +91,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     ...(options.archive ? { archive: options.archive } : {}),
     env: options.env ?? {},
     hostOf: (host) => hostSettings(criteria, host),
+    hostHeaders: (host) => headersFor(hostSettings(criteria, host)),
     ...(options.network?.insecureHosts ? { insecureHosts: options.network.insecureHosts } : {}),
     stopped: () => Boolean(signal?.aborted),
   };

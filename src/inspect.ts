@@ -14,6 +14,8 @@ export interface InspectTools {
   archive?: EvidenceArchive;
   env: Record<string, string | undefined>;
   hostOf: (host: string) => HostSettings | undefined;
+  /** The headers and cookies the criteria give a host, as the fetch sends them. */
+  hostHeaders: (host: string) => Record<string, string>;
   /** --insecure or a host's insecure: true; the browser must accept what the fetch accepted. */
   insecureHosts?: (hostname: string) => boolean;
   stopped: () => boolean;
@@ -29,16 +31,15 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
   if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
   const page = preparePage(fetched, options.now);
   if (!page.facts || tools.stopped()) return page;
-  const mode = renderModeFor(citing, tools, new URL(fetched.finalUrl).host);
+  const target = new URL(fetched.finalUrl);
+  const mode = renderModeFor(citing, tools.renderOverride, tools.hostOf(target.host)?.render);
   if (mode === 'never' || (mode === 'auto' && !page.scriptLoader)) return page;
 
-  const target = new URL(fetched.finalUrl);
-  const host = tools.hostOf(target.host);
   const rendered = tools.renderer
     ? await tools.renderer.render(fetched.finalUrl, {
       screenshot: Boolean(tools.archive),
       insecure: Boolean(tools.insecureHosts?.(target.hostname)),
-      ...(host ? { headers: { ...host.headers, ...cookieHeader(host) } } : {}),
+      headers: tools.hostHeaders(target.host),
     })
     : noBrowser(tools.env);
   if (!rendered.ok) return { ...page, renderFailure: rendered };
@@ -52,14 +53,9 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
 }
 
 /** One fetch serves every evidence citing the URL: render if any of them asks for it. */
-function renderModeFor(citing: Evidence[], tools: InspectTools, host: string): RenderMode {
-  if (tools.renderOverride) return tools.renderOverride;
-  const modes = citing.map((e) => e.checks.render ?? tools.hostOf(host)?.render ?? 'auto');
+function renderModeFor(citing: Evidence[], override: RenderMode | undefined, hostRender: RenderMode | undefined): RenderMode {
+  if (override) return override;
+  const modes = citing.map((e) => e.checks.render ?? hostRender ?? 'auto');
   if (modes.includes('always')) return 'always';
   return modes.every((m) => m === 'never') ? 'never' : 'auto';
-}
-
-function cookieHeader(host: HostSettings): Record<string, string> {
-  const cookies = Object.entries(host.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
-  return cookies ? { cookie: cookies } : {};
 }

@@ -19,12 +19,13 @@ export function checkKeywords(rule: KeywordRule, text: string, loader?: ScriptLo
   const compact = withoutSpaces(text);
   const found = (keyword: string) => matcher(keyword)(text, compact);
   const missing = rule.all.filter((k) => !found(k));
-  const anyOf = rule.any.length > 0 && !rule.any.some(found) ? rule.any : [];
+  const anyFound = rule.any.filter(found);
+  const anyOf = rule.any.length > 0 && anyFound.length === 0 ? rule.any : [];
   const forbidden = rule.none.filter(found);
 
   if (forbidden.length > 0) return fail('keywords', reason('KEYWORDS_FORBIDDEN', { found: forbidden }));
   if (missing.length === 0 && anyOf.length === 0) {
-    return pass('keywords', reason('KEYWORDS_OK', { found: [...rule.all, ...rule.any.filter(found)] }));
+    return pass('keywords', reason('KEYWORDS_OK', { found: [...rule.all, ...anyFound] }));
   }
   return loader
     ? unverified('keywords', reason('KEYWORDS_UNSEEN', { missing, anyOf, ...loader }))

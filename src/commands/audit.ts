@@ -41,8 +41,9 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
   }
   const report = await audit(plan, io);
   const written = await deliverReports(report, plan, io);
-  await notifyIfNeeded(report, plan, exitCodeFor(report, plan.policy) === EXIT.OK, written, io);
-  return written.failed ? EXIT.USAGE : exitCodeFor(report, plan.policy);
+  const code = exitCodeFor(report, plan.policy);
+  await notifyIfNeeded(report, plan, code === EXIT.OK, written, io);
+  return written.failed ? EXIT.USAGE : code;
 }
 
 async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {

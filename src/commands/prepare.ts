@@ -35,7 +35,6 @@ export interface AuditFlags extends RunFlags {
   proxy?: string;
   insecure?: boolean;
   ca?: string[];
-  certExpiryDays?: string;
 }
 
 export interface ExitPolicy {

@@ -3,7 +3,7 @@
  * and their own dates; legacy .doc/.xls and documents that cannot be read (encrypted, damaged,
  * too large) come back as a problem with a reason, never as an exception.
  */
-import { DocumentError, messageOf } from './common.js';
+import { DocumentError, messageOf, type ProblemCode } from './common.js';
 import { detectDocument, sniffKind, type DocumentKind } from './detect.js';
 
 export { detectDocument, filenameFromDisposition, filenameFromUrl, type DocumentKind } from './detect.js';
@@ -23,7 +23,7 @@ export interface DocumentText {
 export interface DocumentProblem {
   ok: false;
   kind: DocumentKind;
-  code: 'LEGACY_FORMAT' | 'ENCRYPTED' | 'CORRUPT' | 'UNSUPPORTED';
+  code: ProblemCode;
   detail: string;
 }
 
