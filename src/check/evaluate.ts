@@ -31,6 +31,15 @@ export interface Page {
   renderFailure?: RenderFailure;
   /** A PDF, DOCX or XLSX, read for its text and dates, or why it could not be. */
   document?: DocumentText | DocumentProblem;
+  /** What the page says about itself, worked out once however many evidence cite it. */
+  memo?: Map<string, unknown>;
+}
+
+/** Page-level findings (bot wall, soft 404, the selector's DOM) are the same for every citing evidence. */
+function once<T>(page: Page, key: string, compute: () => T): T {
+  page.memo ??= new Map();
+  if (!page.memo.has(key)) page.memo.set(key, compute());
+  return page.memo.get(key) as T;
 }
 
 export interface EvaluateOptions {
@@ -111,7 +120,7 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   const { response, facts } = page;
   // Challenge pages often come without an HTML content type; their markers are ASCII either way.
   // A document is not a challenge page; scanning 50 MB of PDF for one would only cost time.
-  const wall = !page.document && detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts);
+  const wall = !page.document && once(page, 'wall', () => detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts));
   if (wall) {
     return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }
@@ -121,9 +130,9 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   if (!facts) return documentChecks(evidence, page, checks, options.now);
 
   // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
-  const soft404 = response.status < 300 && findSoft404Phrase(facts, options.soft404Phrases);
+  const soft404 = response.status < 300 && once(page, 'soft404', () => findSoft404Phrase(facts, options.soft404Phrases));
   if (soft404) return { checks: [...checks, fail('content', reason('SOFT_404', { phrase: soft404 }))] };
-  const sentAway = response.status < 300 && disguisedErrorPage(page, options);
+  const sentAway = response.status < 300 && once(page, 'sentAway', () => disguisedErrorPage(page, options));
   if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
@@ -148,7 +157,7 @@ function scopedText(page: Page, selector: string | undefined): string | CheckRes
   if (!selector) return page.facts!.text;
   let picked: string;
   try {
-    const $ = cheerio.load(page.html!, { xml: { xmlMode: false, decodeEntities: true } });
+    const $ = once(page, 'dom', () => cheerio.load(page.html!, { xml: { xmlMode: false, decodeEntities: true } }));
     const selection = $(selector);
     if (selection.length === 0) return fail('content', reason('SELECTOR_EMPTY', { selector }));
     picked = selection.toArray().map((el) => $.html(el)).join('\n');
