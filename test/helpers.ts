@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { main } from '../src/cli.js';
@@ -81,4 +82,13 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
 
 export function html(body: string, head = ''): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<title>测试页面</title></head><body>${body}</body></html>`;
+}
+
+/** Never closer than 1/rate (a window must not hold rate + 1), and no slower than the 0.5% margin. */
+export function expectEvenSpacing(starts: number[], intervalMs: number): void {
+  const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+  for (const gap of gaps) {
+    expect(gap).toBeGreaterThanOrEqual(intervalMs);
+    expect(gap).toBeLessThanOrEqual(intervalMs * 1.005 + 1);
+  }
 }

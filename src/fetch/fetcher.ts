@@ -7,7 +7,8 @@ import { proxyFor, type ProxySettings } from '../network/index.js';
 import { sleep } from '../util/sleep.js';
 import { classifyError, isRetryable, type FetchError } from './errors.js';
 import { validatorHeaders, type CachedResponse, type ResponseCache } from './cache.js';
-import type { HostScheduler } from './scheduler.js';
+import type { HostScheduler, MarkSent } from './scheduler.js';
+import { withWireTime, type WireTimeOptions } from './wire-time.js';
 
 export interface RedirectHop {
   url: string;
@@ -130,7 +131,7 @@ async function fetchWithRetries(url: string, ctx: FetchContext): Promise<{ resul
   let attempt = 0;
   for (;;) {
     attempt++;
-    const result = await ctx.scheduler.run(host, () => fetchOnce(url, ctx), ctx.signal);
+    const result = await ctx.scheduler.runRequest(host, (sent) => fetchOnce(url, ctx, sent), ctx.signal);
     const again = attempt <= ctx.settings.retries && !ctx.signal?.aborted && wantsRetry(result, ctx);
     if (!again) return { result, attempts: attempt };
     await sleep(backoffMs(attempt, result, ctx.random ?? Math.random), ctx.signal);
@@ -150,7 +151,7 @@ function backoffMs(attempt: number, result: Attempt, random: () => number): numb
   return Math.round(exponential * (0.5 + random()));
 }
 
-async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
+async function fetchOnce(url: string, ctx: FetchContext, sent: MarkSent): Promise<Attempt> {
   const { settings } = ctx;
   const timeout = AbortSignal.timeout(settings.timeoutMs);
   if (ctx.signal?.aborted) return { ok: false, error: reason('INTERRUPTED', {}) };
@@ -167,7 +168,8 @@ async function fetchOnce(url: string, ctx: FetchContext): Promise<Attempt> {
       ...(cached ? validatorHeaders(cached) : {}),
     };
     const fetchedAt = new Date();
-    const response = await request(url, { method: 'GET', dispatcher: ctx.dispatcher, signal, headers: requestHeaders });
+    const options: Parameters<typeof request>[1] & WireTimeOptions = { method: 'GET', dispatcher: withWireTime(ctx.dispatcher), signal, headers: requestHeaders, onSent: sent };
+    const response = await request(url, options);
     const headers = flattenHeaders(response.headers);
     if (response.statusCode === 304 && cached) {
       await response.body.dump();
