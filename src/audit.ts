@@ -98,26 +98,28 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
-  progress?.start(plan.requests.size, hostCounts(plan.requests.keys()));
+  const checkUrl = async (url: string, citing: Evidence[]) => {
+    const refs: Promise<ArchiveRecordRef>[] = [];
+    const context = options.archive ? { ...fetchContext, onExchange: (e: Exchange) => refs.push(options.archive!.addExchange(toArchivedExchange(e))) } : fetchContext;
+    const fetched = await fetchUrl(url, context);
+    const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
+    const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
+    const archived = await whatWasArchived(refs);
+    // A host never reached, or a run already stopped, has no certificate worth a handshake.
+    const warnings = fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [];
+    for (const evidence of citing) {
+      const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
+      results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);
+      if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
+    }
+    if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
+    const failed = !fetched.ok || fetched.status >= 400;
+    progress?.urlDone(new URL(url).host, url, failed ? 'failed' : 'ok', fetched.durationMs);
+  };
+  const byHost = groupByHost(plan.requests);
+  progress?.start(plan.requests.size, new Map([...byHost].map(([host, urls]) => [host, urls.length])));
   try {
-    await Promise.all([...plan.requests].map(async ([url, citing]) => {
-      const refs: Promise<ArchiveRecordRef>[] = [];
-      const context = options.archive ? { ...fetchContext, onExchange: (e: Exchange) => refs.push(options.archive!.addExchange(toArchivedExchange(e))) } : fetchContext;
-      const fetched = await fetchUrl(url, context);
-      const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
-      const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
-      const archived = await whatWasArchived(refs);
-      // A host never reached, or a run already stopped, has no certificate worth a handshake.
-      const warnings = fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [];
-      for (const evidence of citing) {
-        const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
-        results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);
-        if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
-      }
-      if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
-      const failed = !fetched.ok || fetched.status >= 400;
-      progress?.urlDone(new URL(url).host, url, failed ? 'failed' : 'ok', fetched.durationMs);
-    }));
+    await Promise.all([...byHost].map(([host, urls]) => workThrough(urls, fetchContext.scheduler.concurrencyFor(host), checkUrl)));
   } finally {
     progress?.stop();
     abortInflight.dispose();
@@ -204,13 +206,31 @@ async function errorPageFor(fetched: FetchResult, probe: ErrorPageProbe): Promis
   return errorPage ? { errorPage } : {};
 }
 
-function hostCounts(urls: Iterable<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const url of urls) {
-    const host = new URL(url).host;
-    counts.set(host, (counts.get(host) ?? 0) + 1);
+function groupByHost(requests: Map<string, Evidence[]>): Map<string, [string, Evidence[]][]> {
+  const byHost = new Map<string, [string, Evidence[]][]>();
+  for (const entry of requests) {
+    const host = new URL(entry[0]).host;
+    const list = byHost.get(host);
+    if (list) list.push(entry);
+    else byHost.set(host, [entry]);
   }
-  return counts;
+  return byHost;
+}
+
+/**
+ * A host's URLs are worked through by as many workers as the host may have requests in flight,
+ * rather than all started at once: 20,000 URLs then cost 20,000 strings in a list, not 20,000
+ * suspended requests, and every host still runs at its full polite pace from the first second.
+ */
+async function workThrough(urls: [string, Evidence[]][], workers: number, check: (url: string, citing: Evidence[]) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const [url, citing] = urls[next++]!;
+      await check(url, citing);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, urls.length) }, worker));
 }
 
 /**

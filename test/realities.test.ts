@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HostScheduler } from '../src/fetch/scheduler.js';
-import { html, runCli, startServer, type TestServer } from './helpers.js';
+import { expectEvenSpacing, html, runCli, startServer, type TestServer } from './helpers.js';
 
 /** A site with an English error template served as 200, Chinese paths, and header-hungry pages. */
 let server: TestServer;
@@ -57,6 +57,26 @@ describe('soft 404s the phrase list cannot see', () => {
     expect(seen.filter((s) => s.path.startsWith('/evidence-audit-probe-')).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('probes a host right after its first page, not behind its whole queue, so fetched pages are not held meanwhile', async () => {
+    const paths: string[] = [];
+    const site = await startServer((req, res) => {
+      paths.push(req.url ?? '');
+      if (req.url?.startsWith('/evidence-audit-probe-')) return res.writeHead(404).end('not found');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html('<p>政务公开 内容</p>'));
+    });
+    try {
+      const file = join(dir, 'queue.yaml');
+      const evidence = [1, 2, 3, 4].map((i) => `          - { url: "${site.origin}/p${i}" }`).join('\n');
+      await writeFile(file, `version: 1\nsettings: { per_host_rate: 100, per_host_concurrency: 1 }\nindicators:\n  - title: A\n    weight: 1\n    evidence:\n${evidence}\n`);
+      await runCli([file, '--quiet']);
+      expect(paths[0]).toBe('/p1');
+      expect(paths[1]).toMatch(/^\/evidence-audit-probe-/);
+      expect(paths.slice(2)).toEqual(['/p2', '/p3', '/p4']);
+    } finally {
+      await site.close();
+    }
+  });
+
   it('fails a link that is sent to the home page', async () => {
     const [moved] = await audit(['{ url: "$S/moved" }']);
     expect(moved!.status).toBe('fail');
@@ -79,9 +99,10 @@ describe('per-host settings', () => {
       const all = Promise.all(['slow.example', 'fast.example'].flatMap((h) => [1, 2, 3].map(() => scheduler.run(h, task(h)))));
       await vi.runAllTimersAsync();
       await all;
-      const gaps = (list: number[]) => list.slice(1).map((t, i) => t - list[i]!);
-      expect(gaps(starts['slow.example']!)).toEqual([500, 500]);
-      expect(gaps(starts['fast.example']!)).toEqual([10, 10]);
+      expect(starts['slow.example']).toHaveLength(3);
+      expect(starts['fast.example']).toHaveLength(3);
+      expectEvenSpacing(starts['slow.example']!, 500);
+      expectEvenSpacing(starts['fast.example']!, 10);
     } finally {
       vi.useRealTimers();
     }
