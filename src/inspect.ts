@@ -29,7 +29,7 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
   // Before the HTML test: Office files' own content types contain "xml".
   const detected = fetched.status < 300 ? detectDocument(fetched.body, fetched.headers, fetched.finalUrl) : undefined;
   if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
-  const page = preparePage(fetched, options.now);
+  const page = preparePage(fetched, options.now, { contentOnly: citing.every(readsNoText) });
   if (!page.facts || tools.stopped()) return page;
   const target = new URL(fetched.finalUrl);
   const mode = renderModeFor(citing, tools.renderOverride, tools.hostOf(target.host)?.render);
@@ -50,6 +50,11 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
     if (rendered.screenshot) refs.push(tools.archive.addResource(fetched.finalUrl, 'image/png', rendered.screenshot, 'screenshot', renderedAt));
   }
   return { ...preparePage(renderedResponse(fetched, rendered), options.now), rendered: true };
+}
+
+function readsNoText(evidence: Evidence): boolean {
+  const { keywords, maxAge, selector } = evidence.checks;
+  return !keywords && !maxAge && !selector;
 }
 
 /** One fetch serves every evidence citing the URL: render if any of them asks for it. */

@@ -27,6 +27,21 @@ export function findDates(text: string): string[] {
   return found.sort((a, b) => a.index - b.index).map((f) => f.date);
 }
 
+/**
+ * The newest date in the text that is not after today: what freshness needs, found without
+ * collecting, sorting and copying the thousand dates of a list page.
+ */
+export function newestPastDateIn(text: string, today: string): string | undefined {
+  let newest: string | undefined;
+  for (const pattern of DATE_PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      const date = toIsoDay(Number(match[1]), Number(match[3]), Number(match[4]));
+      if (date && date <= today && (newest === undefined || date > newest)) newest = date;
+    }
+  }
+  return newest;
+}
+
 /** A meta value with a time zone (article:modified_time) is converted to China's day first. */
 export function datesInMeta(value: string): string[] {
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())) {
@@ -36,11 +51,15 @@ export function datesInMeta(value: string): string[] {
   return findDates(value);
 }
 
+/** Arithmetic rather than a Date per match: a list page has a thousand dates. */
 function toIsoDay(year: number, month: number, day: number): string | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCMonth() !== month - 1) return undefined; // 2021-02-30
-  return probe.toISOString().slice(0, 10);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined; // 2021-02-30
+  return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 /** "Today" as a date in China, where the pages are published. */

@@ -4,7 +4,7 @@ import type { Evidence } from '../criteria/types.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
 import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetcher.js';
-import { chinaDay, findDates, newestPast, type FoundDate } from './dates.js';
+import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
@@ -14,6 +14,7 @@ import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
 import { fingerprintOf, looksLikeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
+import { withoutSpaces } from '../util/text.js';
 import {
   combineVerdicts, fail, pass, unverified, type CheckResult, type EvidenceResult,
 } from './types.js';
@@ -42,6 +43,11 @@ function once<T>(page: Page, key: string, compute: () => T): T {
   return page.memo.get(key) as T;
 }
 
+/** The page's text without spaces, which keywords and the error-page comparison both read. */
+function compactTextOf(page: Page, facts: PageFacts): string {
+  return once(page, 'compact', () => withoutSpaces(facts.text));
+}
+
 export interface EvaluateOptions {
   now: Date;
   soft404Phrases: readonly string[];
@@ -49,13 +55,22 @@ export interface EvaluateOptions {
   errorPage?: ErrorPage;
 }
 
-export function preparePage(response: FetchedResponse, now: Date): Page {
+/**
+ * When no evidence citing a page reads its text (no keywords, no max_age, no selector), only the
+ * content check looks at it: is it a soft 404, the host's error page, a bot wall? Those pages are
+ * small; a page past 64 KB is real content, and what it would have to say to be one of them is
+ * said in its first 64 KB. Reading only that much makes a status-only audit several times cheaper.
+ */
+export const CONTENT_CHECK_BYTES = 64 * 1024;
+
+export function preparePage(response: FetchedResponse, now: Date, { contentOnly = false } = {}): Page {
   if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
-  const html = decodeBody(response.body, response.headers['content-type']);
+  const body = contentOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
+  const html = decodeBody(body, response.headers['content-type']);
   const facts = analyzeHtml(html);
   const loader = findScriptLoader(facts);
   // A loader next to server-rendered dates means the content is there anyway.
-  const scriptFilled = loader && !newestPast(findDates(facts.text), chinaDay(now));
+  const scriptFilled = loader && !newestPastDateIn(facts.text, chinaDay(now));
   return { response, html, facts, ...(scriptFilled ? { scriptLoader: loader } : {}) };
 }
 
@@ -96,7 +111,7 @@ function disguisedErrorPage(page: Page, options: EvaluateOptions): Reason | unde
   const { response } = page;
   if (redirectedHome(response.url, response.finalUrl)) return reason('REDIRECTED_HOME', { finalUrl: response.finalUrl });
   const { errorPage } = options;
-  if (errorPage && page.facts && looksLikeErrorPage(fingerprintOf(page.facts.text), errorPage)) {
+  if (errorPage && page.facts && looksLikeErrorPage(fingerprintOf(compactTextOf(page, page.facts)), errorPage)) {
     return reason('LOOKS_LIKE_ERROR_PAGE', { probeUrl: errorPage.probeUrl });
   }
   return undefined;
@@ -142,7 +157,10 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   }
   const scope = scopedText(page, evidence.checks.selector);
   if (typeof scope !== 'string') return { checks: [...checks, scope] };
-  if (evidence.checks.keywords) checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader));
+  if (evidence.checks.keywords) {
+    const compact = scope === facts.text ? compactTextOf(page, facts) : undefined;
+    checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader, compact));
+  }
   if (!evidence.checks.maxAge) return { checks };
 
   const dated = findLastUpdated(facts, scope, response.headers['last-modified'], chinaDay(options.now));
@@ -199,6 +217,6 @@ function documentDate(document: DocumentText, today: string): FoundDate | undefi
   for (const meta of document.metaDates) {
     if (meta.date <= today) return { date: meta.date, source: meta.source };
   }
-  const inText = newestPast(findDates(document.text), today);
+  const inText = newestPastDateIn(document.text, today);
   return inText ? { date: inText, source: 'document text' } : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Duration } from '../criteria/types.js';
 import { subtractDuration } from '../criteria/duration.js';
-import { chinaDay, datesInMeta, daysBetween, findDates, httpDateToChinaDay, newestPast, type FoundDate } from './dates.js';
+import { chinaDay, datesInMeta, daysBetween, httpDateToChinaDay, newestPast, newestPastDateIn, type FoundDate } from './dates.js';
 import type { PageFacts } from './page.js';
 import { reason } from '../i18n/index.js';
 import { fail, pass, type CheckResult } from './types.js';
@@ -21,7 +21,7 @@ export function findLastUpdated(page: PageFacts, text: string, lastModified: str
     const date = newestPast((page.meta.get(name) ?? []).flatMap(datesInMeta), today);
     if (date) return { date, source: `meta ${displayMetaName(name)}` };
   }
-  const inText = newestPast(findDates(text), today);
+  const inText = newestPastDateIn(text, today);
   if (inText) return { date: inText, source: 'page text' };
   const header = httpDateToChinaDay(lastModified);
   if (header && header <= today) return { date: header, source: 'Last-Modified header' };

@@ -15,8 +15,7 @@ function matcher(keyword: string): KeywordMatcher {
  * `loader` marks text known to lack part of the page (filled in by script): a keyword that is
  * missing there may yet be on the real page, so the check cannot fail.
  */
-export function checkKeywords(rule: KeywordRule, text: string, loader?: ScriptLoader): CheckResult {
-  const compact = withoutSpaces(text);
+export function checkKeywords(rule: KeywordRule, text: string, loader?: ScriptLoader, compact = withoutSpaces(text)): CheckResult {
   const found = (keyword: string) => matcher(keyword)(text, compact);
   const missing = rule.all.filter((k) => !found(k));
   const anyFound = rule.any.filter(found);

@@ -1,5 +1,4 @@
 import { Parser } from 'htmlparser2';
-import { ODD_SPACES } from '../util/text.js';
 
 /** What the checks need from an HTML page, gathered in one streaming pass with no DOM. */
 export interface PageFacts {
@@ -30,19 +29,29 @@ export function analyzeHtml(html: string): PageFacts {
   let inTitle = false;
   let inScript = false;
 
+  // Attributes matter only on <meta> and <script>; not building an attribute object for every
+  // other tag saves a fair share of the pass.
+  let openTag = '';
+  let attrs: Record<string, string> = {};
+
   const parser = new Parser(
     {
-      onopentag(name, attrs) {
-        if (name === 'meta') recordMeta(meta, attrs);
+      onopentagname(name) {
+        openTag = name;
+        if (name === 'meta' || name === 'script') attrs = {};
         if (name === 'title') inTitle = true;
-        if (name === 'script') {
-          inScript = true;
-          if (attrs.src) scripts += `\n<src ${attrs.src}>`;
-        }
+        if (name === 'script') inScript = true;
         if (HIDDEN.has(name)) hiddenDepth++;
         if (BLOCK.has(name)) textParts.push('\n');
       },
-      onclosetag(name) {
+      onattribute(name, value) {
+        if (openTag !== 'meta' && openTag !== 'script') return;
+        if (attrs[name] !== undefined) return; // the first of a repeated attribute counts, as in browsers
+        attrs[name] = value;
+        if (openTag === 'script' && name === 'src') scripts += `\n<src ${value}>`;
+      },
+      onclosetag(name, isImplied) {
+        if (name === 'meta' && isImplied) recordMeta(meta, attrs); // void: closed as soon as its attributes are read
         if (name === 'title') inTitle = false;
         if (name === 'script') inScript = false;
         if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
@@ -71,11 +80,13 @@ function recordMeta(meta: Map<string, string[]>, attrs: Record<string, string>):
   meta.set(name, list);
 }
 
+/** Spaces within a line, the odd ones (ODD_SPACES) included, collapsed in one pass. */
+const SPACE_RUNS = /[ \t\f\v\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
+
 /** Collapses runs of spaces within a line and blank lines between them. */
 export function normaliseSpaces(text: string): string {
   return text
-    .replace(ODD_SPACES, ' ')
-    .replace(/[ \t\f\v\r]+/g, ' ')
+    .replace(SPACE_RUNS, ' ')
     .replace(/ ?\n[\s]*/g, '\n')
     .trim();
 }

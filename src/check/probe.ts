@@ -34,13 +34,14 @@ export class ErrorPageProbe {
     const probeUrl = `${origin}/evidence-audit-probe-${randomBytes(6).toString('hex')}.html`;
     const fetched = await this.fetch(probeUrl);
     if (!fetched.ok || !looksLikeHtml(fetched.headers['content-type'], fetched.body)) return undefined;
-    const fingerprint = fingerprintOf(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text);
+    const fingerprint = fingerprintOf(withoutSpaces(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text));
     return fingerprint.length > 0 ? { probeUrl, status: fetched.status, fingerprint } : undefined;
   }
 }
 
-export function fingerprintOf(visibleText: string): string {
-  return withoutSpaces(visibleText).replace(/\d+/g, '').slice(0, 20_000);
+/** From the visible text with spaces removed (withoutSpaces), which the caller has already worked out. */
+export function fingerprintOf(compactText: string): string {
+  return compactText.replace(/\d+/g, '').slice(0, 20_000);
 }
 
 /** Error pages repeat to the letter but for an echoed path or a date; real pages share only their template. */
@@ -54,6 +55,8 @@ export function looksLikeErrorPage(fingerprint: string, errorPage: ErrorPage): b
 function diceSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   if (a.length < 2 || b.length < 2) return 0;
+  // The score can be no higher than the shorter text allows: a long page against a short error page is settled here.
+  if ((2 * (Math.min(a.length, b.length) - 1)) / (a.length - 1 + b.length - 1) < SAME_PAGE) return 0;
   const counts = new Map<string, number>();
   for (let i = 0; i < a.length - 1; i++) {
     const pair = a.slice(i, i + 2);
