@@ -18,24 +18,32 @@ interface HostState {
   concurrency: number;
   interval: number;
   nextStart: number;
-  /** When the latest request to start was actually sent, once it has been. */
-  previousSent: Promise<number>;
+  /** How many requests a window of `window` ms may hold: the rate's whole part, at least 1. */
+  perWindow: number;
+  window: number;
+  /** When each of the latest `perWindow` requests was actually sent, once it has been. */
+  recentSends: Promise<number>[];
 }
 
 /**
- * Intervals are 0.5% longer than 1/rate (1 ms at 5 a second), so that jitter between leaving
- * here and arriving at the server cannot put rate + 1 requests into one of its 1-second windows.
+ * Intervals are 0.5% longer than 1/rate, and a window 15 ms longer than a second's worth of them:
+ * a server counts a request when it gets round to it, and a busy one was measured seeing a
+ * request 12 ms late, which put rate + 1 requests into one of its 1-second windows.
  */
 const SPACING_MARGIN = 0.005;
+const WINDOW_SLACK_MS = 15;
 
 /**
  * Politeness first: a request waits for its host's turn before it takes one of the global slots,
  * so a slow or rate-limited host waits on its own and never holds the others back. The start time
  * is claimed only once a global slot is held, so requests that queued there cannot leave in a burst.
  *
- * Spacing is measured between the moments requests reach the wire, not when they were handed
- * over: a request that first has to open a connection leaves late, and the next one must not
- * follow it closer than the interval.
+ * The promise kept is the server's view: never more than `per_host_rate` requests in any
+ * 1-second window, counted when requests reach the wire rather than when they were handed over
+ * (a request that first has to open a connection leaves late). So a request waits, besides its
+ * place on the evenly spaced plan, until one second after the request `rate` places before it
+ * was sent. A late request then delays only every `rate`-th request after it, not all of them:
+ * with a busy event loop, strict gaps between neighbours made a host's run 17% longer.
  */
 export class HostScheduler {
   private readonly global: LimitFunction;
@@ -58,10 +66,10 @@ export class HostScheduler {
       // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
       await sleep(state.nextStart - this.now(), signal);
       return this.global(async () => {
-        const { wait, previousSent, sent } = this.claimStart(state);
+        const { wait, windowStart, sent } = this.claimStart(state);
         try {
           await sleep(wait, signal);
-          await this.spacedAfter(await previousSent, state.interval, signal);
+          await this.spacedAfter(await windowStart, state.window, signal);
           return await task(sent);
         } finally {
           sent(); // a request that never went out frees its successor now
@@ -81,41 +89,37 @@ export class HostScheduler {
       const own = this.options.hostLimits?.(host);
       const rate = own?.perHostRate ?? this.options.perHostRate;
       const concurrency = own?.perHostConcurrency ?? this.options.perHostConcurrency;
-      state = {
-        limit: pLimit(concurrency),
-        concurrency,
-        interval: (1000 / rate) * (1 + SPACING_MARGIN),
-        nextStart: 0,
-        previousSent: Promise.resolve(-Infinity),
-      };
+      const interval = (1000 / rate) * (1 + SPACING_MARGIN);
+      const perWindow = Math.max(1, Math.floor(rate));
+      state = { limit: pLimit(concurrency), concurrency, interval, nextStart: 0, perWindow, window: perWindow * interval + WINDOW_SLACK_MS, recentSends: [] };
       this.hosts.set(host, state);
     }
     return state;
   }
 
   /**
-   * Claims the host's next start time, and a place in the chain of sent times, in one step, so the
-   * order of claims is the order on the wire.
+   * Claims the host's next start time and a place among its recent sends in one step, so that the
+   * request it must keep a window's distance from is settled by the order of claims.
    */
-  private claimStart(state: HostState): { wait: number; previousSent: Promise<number>; sent: MarkSent } {
+  private claimStart(state: HostState): { wait: number; windowStart: Promise<number>; sent: MarkSent } {
     const now = this.now();
     const start = Math.max(now, state.nextStart);
     state.nextStart = start + state.interval;
-    const previousSent = state.previousSent;
+    const windowStart = state.recentSends.length < state.perWindow ? Promise.resolve(-Infinity) : state.recentSends.shift()!;
     let sent!: MarkSent;
-    state.previousSent = new Promise<number>((resolve) => {
+    state.recentSends.push(new Promise<number>((resolve) => {
       let done = false;
       sent = () => {
         if (!done) resolve(this.now());
         done = true;
       };
-    });
-    return { wait: start - now, previousSent, sent };
+    }));
+    return { wait: start - now, windowStart, sent };
   }
 
   /** Timers fire late, never early; the loop covers a clock that ticks in whole milliseconds. */
-  private async spacedAfter(previousSentAt: number, interval: number, signal?: AbortSignal): Promise<void> {
-    for (let wait = previousSentAt + interval - this.now(); wait > 0 && !signal?.aborted; wait = previousSentAt + interval - this.now()) {
+  private async spacedAfter(sentAt: number, distance: number, signal?: AbortSignal): Promise<void> {
+    for (let wait = sentAt + distance - this.now(); wait > 0 && !signal?.aborted; wait = sentAt + distance - this.now()) {
       await sleep(Math.ceil(wait), signal);
     }
   }
