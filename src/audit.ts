@@ -16,6 +16,7 @@ import type { ResponseCache } from './fetch/cache.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import type { ProgressEvents } from './progress/index.js';
 import { planRequests, type Plan } from './plan/plan.js';
+import { takeTurns } from './util/turns.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
 
 export interface AuditOptions {
@@ -98,11 +99,13 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
+  const nextTurn = takeTurns();
   const checkUrl = async (url: string, citing: Evidence[]) => {
     const refs: Promise<ArchiveRecordRef>[] = [];
     const context = options.archive ? { ...fetchContext, onExchange: (e: Exchange) => refs.push(options.archive!.addExchange(toArchivedExchange(e))) } : fetchContext;
     const fetched = await fetchUrl(url, context);
     const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
+    await nextTurn();
     const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
     const archived = await whatWasArchived(refs);
     // A host never reached, or a run already stopped, has no certificate worth a handshake.
