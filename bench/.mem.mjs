@@ -1,0 +1,14 @@
+import { writeFileSync } from 'node:fs';
+const n = 20000;
+const leaves = Array.from({length:n},(_, i) => `  - id: "L${i + 1}"\n    title: 指标${i + 1}\n    weight: 1\n    evidence:\n      - title: 栏目${i + 1}\n        url: http://127.0.0.${2 + (i % 200)}:8080/p/${i}.html\n        keywords: [通知公告]\n        max_age: 180d`).join('\n');
+writeFileSync('/tmp/c20k.yaml', `version: 1\ntitle: t\nindicators:\n${leaves}\n`);
+const { loadCriteriaFile: loadCriteria } = await import('../dist/criteria/load.js');
+global.gc?.();
+const m0 = process.memoryUsage();
+const t0 = performance.now();
+const c = await loadCriteria('/tmp/c20k.yaml');
+const t1 = performance.now();
+const m1 = process.memoryUsage();
+global.gc?.();
+const m2 = process.memoryUsage();
+console.log('load ms', (t1-t0).toFixed(0), 'rss', (m0.rss/2**20).toFixed(0), '→', (m1.rss/2**20).toFixed(0), 'heap after gc', (m2.heapUsed/2**20).toFixed(0), 'rss after gc', (m2.rss/2**20).toFixed(0), c.criteria?.indicators.length ?? Object.keys(c));

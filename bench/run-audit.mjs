@@ -1,0 +1,56 @@
+// Runs one audit in this process, exactly as the CLI would, and prints what it cost: wall time
+// around the run, CPU time of this process alone, and its peak resident memory. A process of its
+// own per run, so no run inherits another's heap or warmed-up JIT.
+import { subscribe } from 'node:diagnostics_channel';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { main } from '../dist/cli.js';
+
+const argv = JSON.parse(process.argv[2]);
+const sink = { write: () => true, isTTY: false };
+const io = { stdout: sink, stderr: { write: (t) => process.stderr.write(t), isTTY: false }, env: { ...process.env, NO_COLOR: '1' }, cwd: process.cwd() };
+
+let peakRss = 0;
+const timeline = [];
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  if (process.env.BENCH_MEMORY_TIMELINE) timeline.push([Math.round(performance.now() - t0), Math.round(rss / 2 ** 20), Math.round(process.memoryUsage().heapUsed / 2 ** 20)]);
+}, 50);
+// When undici writes each request's headers, per origin: the auditor's own view of its pacing,
+// free of the delay with which a busy server gets round to noticing a request.
+const sends = new Map();
+subscribe('undici:client:sendHeaders', ({ request }) => {
+  const list = sends.get(request.origin) ?? [];
+  list.push(performance.now());
+  sends.set(request.origin, list);
+});
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const exitCode = await main(argv, io);
+const wallMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+clearInterval(sampler);
+// BENCH_MEMORY_TIMELINE=1: every 50 ms, [ms, RSS MB, heap MB] on stderr, to see which stage grows.
+if (timeline.length) process.stderr.write(`memory timeline ${JSON.stringify(timeline.filter((_, i) => i % 10 === 0))}\n`);
+process.stdout.write(JSON.stringify({
+  exitCode,
+  wallMs,
+  cpuMs: (cpu.user + cpu.system) / 1000,
+  // How late timers fire: the event loop busy with parsing delays every host's next start.
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  loopDelayMaxMs: loopDelay.max / 1e6,
+  mostSentInOneSecond: Math.max(0, ...[...sends.values()].map(mostInOneSecond)),
+  // The kernel's high-water mark, so a spike between samples is not missed.
+  peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+}) + '\n');
+
+function mostInOneSecond(times) {
+  let most = 0;
+  for (let lo = 0, hi = 0; hi < times.length; hi++) {
+    while (times[hi] - times[lo] >= 1000) lo++;
+    most = Math.max(most, hi - lo + 1);
+  }
+  return most;
+}
