@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
-import type { Node, Pair, YAMLMap } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
@@ -48,12 +48,188 @@ export async function loadCriteriaFile(path: string, displayPath = path): Promis
   return parseCriteria(text, displayPath);
 }
 
-export function parseCriteria(text: string, file: string): LoadResult {
-  const reader = new CriteriaReader(text, file);
-  const criteria = reader.read();
+/** How a file was read: in one piece, piecewise, or piecewise abandoned for the whole-document parse. */
+export type ReadPath = 'whole' | 'piecewise' | 'fallback';
+
+export interface ParseOptions {
+  /** Internal, for tests: false forces the whole-document parse that large files otherwise avoid. */
+  piecewise?: boolean;
+  /** Internal, for tests: told which path produced the result, so a test can tell the piecewise one really ran. */
+  onRead?: (path: ReadPath) => void;
+}
+
+export function parseCriteria(text: string, file: string, options: ParseOptions = {}): LoadResult {
+  const read = readCriteria(text, file, options.piecewise !== false);
+  options.onRead?.(read.path);
   // In file order, as an editor lists them, whatever order the tree was walked in.
-  const diagnostics = [...reader.diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-  return { criteria: hasErrors(diagnostics) ? undefined : criteria, diagnostics };
+  const diagnostics = [...read.diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+  return { criteria: hasErrors(diagnostics) ? undefined : read.criteria, diagnostics };
+}
+
+interface Read {
+  criteria: Criteria | undefined;
+  diagnostics: Diagnostic[];
+  path: ReadPath;
+}
+
+function readCriteria(text: string, file: string, piecewise: boolean): Read {
+  const split = piecewise ? splitIndicators(text) : undefined;
+  if (split) {
+    const reader = new CriteriaReader(text, file);
+    const criteria = reader.readPiecewise(split);
+    if (criteria !== GIVE_UP) return { criteria, diagnostics: reader.diagnostics, path: 'piecewise' };
+  }
+  // A fresh reader, so nothing an abandoned piecewise attempt reported survives.
+  const reader = new CriteriaReader(text, file);
+  return { criteria: reader.read(), diagnostics: reader.diagnostics, path: split ? 'fallback' : 'whole' };
+}
+
+// ---- piecewise parsing of large files ----
+
+/**
+ * Files longer than this (in characters) are parsed one top-level indicator at a time. yaml's syntax tree
+ * takes some 45 times the file's size, so a 4 MB national table peaks near 300 MB of heap in one piece;
+ * below this size a whole-document tree stays under ~25 MB and the single parse is the simpler path.
+ */
+export const PIECEWISE_MIN_LENGTH = 512 * 1024;
+
+/** Where a large file's top-level `indicators:` items lie (offsets into the file). */
+export interface IndicatorSplit {
+  /** The `indicators:` key, at column 0. */
+  key: number;
+  /** The items run from the first item's line up to `end`: the line that ends the list, or the file's end. */
+  start: number;
+  end: number;
+  /** The first line of each item, in file order. */
+  items: number[];
+}
+
+/** Returned by a piecewise read that met something it cannot vouch for; the whole-document parse takes over. */
+const GIVE_UP = Symbol('give up');
+type GiveUp = typeof GIVE_UP;
+
+// Pieces are parsed as the whole file is; no lineCounter, since every offset is mapped to the file's own.
+const PIECE_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
+
+/**
+ * Finds the top-level items of a large file whose `indicators:` is a block sequence at one indentation k,
+ * or undefined when the file is small or shaped otherwise.
+ *
+ * Why cutting at each line of k spaces + "- " is sound: everything inside an item (its keys, block
+ * scalars, continuation lines of plain, quoted or flow scalars) must be indented more than k, so a line
+ * at indentation k that starts with "- " can only begin the next item, and a non-comment line in column 0
+ * (other than an item when k = 0) can only end the list. Blank and comment lines split nothing: they stay
+ * inside whichever piece they fall in. Any other line at indentation k or less is outside this simple
+ * shape and the file is read whole. What the text alone can't settle (that `indicators:` really is a
+ * root key, that a piece holds exactly one item) is checked on the parsed pieces, which give up if not.
+ */
+export function splitIndicators(text: string): IndicatorSplit | undefined {
+  if (text.length <= PIECEWISE_MIN_LENGTH) return undefined;
+  const key = /^indicators:(?:[ \t]+(?:#.*)?)?\r?$/m.exec(text)?.index;
+  // A %YAML directive could switch the schema (1.1 booleans, octals) for the whole stream, not for a piece.
+  if (key === undefined || /^%/m.test(text.slice(0, key))) return undefined;
+  const first = firstItemLine(text, key);
+  if (first === undefined) return undefined;
+  const indent = first.indent;
+  const items = [first.start];
+  for (let line = nextLine(text, first.start); line < text.length; line = nextLine(text, line)) {
+    const kind = lineKind(text, line, indent);
+    if (kind === 'item') items.push(line);
+    else if (kind === 'end') return { key, start: first.start, end: line, items };
+    else if (kind === 'odd') return undefined;
+  }
+  return { key, start: first.start, end: text.length, items };
+}
+
+/** The first item under the key, skipping blank and comment lines; undefined when the value isn't a "- " list. */
+function firstItemLine(text: string, key: number): { start: number; indent: number } | undefined {
+  for (let line = nextLine(text, key); line < text.length; line = nextLine(text, line)) {
+    const indent = leadingSpaces(text, line);
+    if (isBlankOrComment(text, line + indent)) continue;
+    return lineKind(text, line, indent) === 'item' ? { start: line, indent } : undefined;
+  }
+  return undefined;
+}
+
+/** 'odd' is a line outside the simple shape: a tab in the indentation, or text at or left of the items' column. */
+type LineKind = 'item' | 'inside' | 'end' | 'odd';
+
+/** What a line within the list is, for items at indentation `indent`. */
+function lineKind(text: string, line: number, indent: number): LineKind {
+  const spaces = leadingSpaces(text, line);
+  const at = line + spaces;
+  if (isBlankOrComment(text, at)) return 'inside';
+  if (spaces === indent && isEntryIndicator(text, at)) return 'item';
+  if (spaces > indent && text[at] !== '\t') return 'inside';
+  // Column 0 ends the list, unless it is a tab or, when items sit in column 0, a "-" that may be one ("-\tx").
+  if (spaces === 0 && text[at] !== '\t' && !(indent === 0 && text[at] === '-' && text[at + 1] === '\t')) return 'end';
+  return 'odd';
+}
+
+/** A "-" followed by a space or the end of its line: a block sequence entry. */
+function isEntryIndicator(text: string, at: number): boolean {
+  const next = text[at + 1];
+  return text[at] === '-' && (next === undefined || next === ' ' || next === '\n' || (next === '\r' && text[at + 2] === '\n'));
+}
+
+function leadingSpaces(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ') i++;
+  return i - from;
+}
+
+/** True when only spaces and tabs are left on the line before its end or a comment. */
+function isBlankOrComment(text: string, from: number): boolean {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  return c === undefined || c === '\n' || c === '#' || (c === '\r' && text[i + 1] === '\n');
+}
+
+/** The offset of the next line, or text.length when this is the last. */
+function nextLine(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** The line starts yaml's parser records for a whole text: offset 0 and after every "\n" ("\r\n" ends with one). */
+function countLines(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
+  return lines;
+}
+
+/**
+ * A piece is trusted only if yaml had nothing to say about it and it holds no alias: an alias may name an
+ * anchor in another piece (or one redefined there), and yaml leaves unresolved aliases unreported.
+ */
+function isCleanPiece(doc: Document, source: string): boolean {
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
+  // Every alias is written with a "*"; most pieces have none, and then the tree needn't be walked.
+  return !source.includes('*') || !holdsAlias(doc);
+}
+
+function holdsAlias(doc: Document): boolean {
+  let found = false;
+  visit(doc, { Alias: () => { found = true; return visit.BREAK; } });
+  return found;
+}
+
+/** The single item of one chunk, or undefined when the chunk isn't one clean block-sequence item. */
+function parseItem(chunk: string): Node | undefined {
+  const doc = parseDocument(chunk, PIECE_OPTIONS);
+  const list = doc.contents;
+  if (!isCleanPiece(doc, chunk) || !isSeq(list) || list.flow || list.items.length !== 1) return undefined;
+  return list.items[0] as Node;
+}
+
+/** True when the head's root holds the `indicators:` key found by the split, with the cut-out list leaving it empty. */
+function holdsCutList(root: YAMLMap, key: number): boolean {
+  const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'indicators');
+  const value = pair?.value;
+  return isScalar(pair?.key) && pair.key.range?.[0] === key
+    && isScalar(value) && value.value === null && value.source === '' && !value.tag && !value.anchor;
 }
 
 type Inherited = CheckOptions & { status: StatusRange[] };
@@ -61,17 +237,20 @@ type Inherited = CheckOptions & { status: StatusRange[] };
 /** Walks the YAML syntax tree, so that every problem can name the line and column it comes from. */
 class CriteriaReader {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly lines = new LineCounter();
+  private lines = new LineCounter();
   private readonly seenIds = new Map<string, SourcePosition>();
+  /** Maps an offset in the text yaml parsed (the whole file, or one piece of it) to an offset in the file. */
+  private fileOffset: (offset: number) => number = (offset) => offset;
 
   constructor(private readonly text: string, private readonly file: string) {}
 
+  /** Reads the file as one YAML document. */
   read(): Criteria | undefined {
     const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     const reported = new Set<string>();
     for (const error of doc.errors) {
       const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      const pos = this.lines.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
+      const pos = this.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
       // One bad indent makes yaml raise several errors at the same spot; one is enough.
       if (reported.has(`${pos.line}:${pos.col}`)) continue;
       reported.add(`${pos.line}:${pos.col}`);
@@ -84,13 +263,62 @@ class CriteriaReader {
         'start from the example in the README');
       return undefined;
     }
+    // <never>: read whole, there is nothing to give up to.
+    return this.readRoot<never>(root, (inherited) => this.readIndicatorList(root, 'indicators', '', inherited));
+  }
+
+  /**
+   * Reads the file as a head (all but the top-level indicator items) and one piece per item, so that only
+   * one item's syntax tree is alive at a time. Gives up on anything the whole-document read might see
+   * differently, and that read then starts afresh.
+   */
+  readPiecewise(split: IndicatorSplit): Criteria | GiveUp {
+    this.lines = countLines(this.text);
+    const root = this.readHead(split);
+    if (root === undefined) return GIVE_UP;
+    return this.readRoot(root, (inherited) => this.readIndicatorPieces(split, inherited));
+  }
+
+  /** Parses the file with the item lines cut out; positions after the cut are shifted back to the file's. */
+  private readHead(split: IndicatorSplit): YAMLMap | undefined {
+    const cut = split.end - split.start;
+    const head = this.text.slice(0, split.start) + this.text.slice(split.end);
+    const doc = parseDocument(head, PIECE_OPTIONS);
+    const root = doc.contents;
+    if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
+    this.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
+    return root;
+  }
+
+  /** Each item is parsed on its own and read at once, so its Document can be collected before the next. */
+  private readIndicatorPieces(split: IndicatorSplit, inherited: Inherited): Indicator[] | GiveUp {
+    const headOffset = this.fileOffset;
+    const indicators: Indicator[] = [];
+    for (const [index, start] of split.items.entries()) {
+      const item = parseItem(this.text.slice(start, split.items[index + 1] ?? split.end));
+      if (item === undefined) return GIVE_UP;
+      this.fileOffset = (offset) => offset + start;
+      const indicator = this.readIndicator(item, index, '', inherited);
+      if (indicator) indicators.push(indicator);
+    }
+    this.fileOffset = headOffset;
+    return indicators;
+  }
+
+  /** Everything under the root mapping; `readIndicators` reads the top-level list from wherever it was parsed. */
+  private readRoot<T extends GiveUp = never>(
+    root: YAMLMap,
+    readIndicators: (inherited: Inherited) => Indicator[] | undefined | T,
+  ): Criteria | T {
     this.checkKeys(root, ROOT_KEYS, 'at the top level');
     this.readVersion(root);
     const settings = this.readSettings(root.get('settings', true) as Node | undefined);
     const hosts = this.readHosts(root.get('hosts', true) as Node | undefined);
     const defaults = this.readChecks(root.get('defaults', true) as Node | undefined, 'defaults', true);
     const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
-    const indicators = this.readIndicatorList(root, 'indicators', '', inherited) ?? [];
+    const listed = readIndicators(inherited);
+    if (listed === GIVE_UP) return listed;
+    const indicators = listed ?? [];
     if (indicators.length === 0 && !hasErrors(this.diagnostics)) {
       this.report(this.at(root), 'the criteria file lists no indicators', 'add an `indicators:` list');
     }
@@ -107,16 +335,21 @@ class CriteriaReader {
 
   // ---- positions and reporting ----
 
+  /** Line and column in the file of an offset in the text yaml parsed. */
+  private linePos(offset: number): SourcePosition {
+    return this.lines.linePos(this.fileOffset(offset));
+  }
+
   private at(node: Node | Pair | null | undefined): SourcePosition {
     const range = node && 'range' in node ? node.range : undefined;
     const offset = range?.[0] ?? 0;
-    return this.lines.linePos(offset);
+    return this.linePos(offset);
   }
 
   private spanOf(node: Node): { startLine: number; endLine: number } {
     const [start = 0, , end = start] = node.range ?? [];
     // The range ends after the node's last newline; step back so the span ends on its last line.
-    return { startLine: this.lines.linePos(start).line, endLine: this.lines.linePos(Math.max(start, end - 1)).line };
+    return { startLine: this.linePos(start).line, endLine: this.linePos(Math.max(start, end - 1)).line };
   }
 
   private keyNode(map: YAMLMap, key: string): Node | undefined {
