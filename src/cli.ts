@@ -36,7 +36,9 @@ function addRunOptions(command: Command, help: Catalogue['help']): Command {
     .option('--proxy <url>', help.proxy)
     .option('--insecure', help.insecure)
     .option('--ca <file>', help.ca, collect)
-    .option('--cert-expiry-days <n>', help.certExpiryDays);
+    .option('--cert-expiry-days <n>', help.certExpiryDays)
+    .option('--max-time <duration>', help.maxTime)
+    .option('--block-private', help.blockPrivate);
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void, help: Catalogue['help']): Command {

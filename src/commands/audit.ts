@@ -48,13 +48,18 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
 
 async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
   const dispatcher = io.dispatcher ?? createDispatcherOrExplain(plan);
+  const { maxTimeMs } = plan.criteria.settings;
+  const deadline = AbortSignal.timeout(maxTimeMs);
+  const onDeadline = () => io.stderr.write(`${catalogue(plan.lang).ui.stoppedAtMaxTime(Math.round(maxTimeMs / 60_000))}\n`);
+  deadline.addEventListener('abort', onDeadline, { once: true });
   try {
     const report = await runAudit({
       criteria: plan.criteria,
       dispatcher,
       now: plan.now,
       progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang }),
-      ...(io.signal ? { signal: io.signal } : {}),
+      // max_time stops the run exactly as Ctrl-C does: what was gathered is reported.
+      signal: io.signal ? AbortSignal.any([io.signal, deadline]) : deadline,
       ...(plan.cache ? { cache: plan.cache } : {}),
       ...(plan.browserPath ? { browserPath: plan.browserPath } : {}),
       ...(plan.renderOverride ? { renderOverride: plan.renderOverride } : {}),
@@ -67,6 +72,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
     if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
     return report;
   } finally {
+    deadline.removeEventListener('abort', onDeadline);
     // Closing writes index.json; after a crash it still leaves a WARC readable record by record.
     await plan.archive?.close().catch(() => undefined);
     if (!io.dispatcher) await dispatcher.close();

@@ -12,6 +12,8 @@ export interface RunFlags {
   userAgent?: string;
   now?: string;
   certExpiryDays?: string;
+  maxTime?: string;
+  blockPrivate?: boolean;
 }
 
 export function applyRunFlags(settings: Settings, flags: RunFlags): Settings {
@@ -24,6 +26,8 @@ export function applyRunFlags(settings: Settings, flags: RunFlags): Settings {
     out[rule.field] = parsed.value;
   }
   if (flags.userAgent !== undefined) out.userAgent = flags.userAgent;
+  // Only ever switches it on: a command line cannot loosen what the criteria file asks for.
+  if (flags.blockPrivate) out.blockPrivate = true;
   return out;
 }
 

@@ -20,6 +20,7 @@ const RENDER_MODES = ['auto', 'always', 'never'] as const;
 const SETTINGS_KEYS = [
   'concurrency', 'per_host_concurrency', 'per_host_rate', 'timeout', 'retries', 'user_agent',
   'max_body_size', 'max_redirects', 'soft_404_phrases', 'notify', 'max_document_size', 'cert_expiry_days', 'render_pages',
+  'block_private', 'redact', 'max_time',
 ] as const;
 const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'evidence', ...CHECK_KEYS] as const;
 const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
@@ -420,6 +421,9 @@ class CriteriaReader {
     settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
     settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
     settings.notify = this.readNotifyTargets(node);
+    settings.blockPrivate = this.readBoolean(node, 'block_private') ?? false;
+    // Added to the defaults: a file cannot switch off the redaction of well-known credentials.
+    settings.redact = [...new Set([...settings.redact, ...(this.readStringList(node, 'redact') ?? []).map((name) => name.toLowerCase())])];
     return settings;
   }
 
@@ -443,6 +447,14 @@ class CriteriaReader {
       this.report(this.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
     }
     return parsed;
+  }
+
+  private readBoolean(map: YAMLMap, key: string): boolean | undefined {
+    const node = map.get(key, true) as Node | undefined;
+    if (node === undefined) return undefined;
+    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+    this.report(this.at(node), `${key} must be true or false, not ${describe(node)}`, `write ${key}: true`);
+    return undefined;
   }
 
   private readStringList(map: YAMLMap, key: string): string[] | undefined {
@@ -534,10 +546,9 @@ class CriteriaReader {
       if ('value' in parsed) host[rule.field as 'perHostRate' | 'perHostConcurrency'] = parsed.value;
       else this.report(this.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
     }
-    const insecure = map.get('insecure', true) as Node | undefined;
+    const insecure = this.readBoolean(map, 'insecure');
     if (insecure !== undefined) {
-      if (isScalar(insecure) && typeof insecure.value === 'boolean') host.insecure = insecure.value;
-      else this.report(this.at(insecure), `insecure must be true or false, not ${describe(insecure)}`, 'write insecure: true');
+      host.insecure = insecure;
     }
     const render = this.readRenderMode(map);
     if (render) host.render = render;

@@ -8,6 +8,9 @@ export const TOOL = { name: pkg.name, version: pkg.version, homepage: pkg.homepa
 
 export const DEFAULT_USER_AGENT = `${TOOL.name}/${TOOL.version} (+${TOOL.homepage})`;
 
+/** Query parameters that carry credentials on the sites audited; `redact:` adds to these. */
+export const DEFAULT_REDACTED_PARAMETERS = ['token', 'access_token', 'api_key', 'apikey', 'secret', 'password', 'passwd', 'sign', 'signature', 'ticket', 'sessionid'];
+
 export function defaultSettings(): Settings {
   return {
     concurrency: 8,
@@ -23,11 +26,14 @@ export function defaultSettings(): Settings {
     maxDocumentBytes: 50 * 1024 * 1024,
     certExpiryDays: 30,
     renderPages: 2,
+    blockPrivate: false,
+    redact: [...DEFAULT_REDACTED_PARAMETERS],
+    maxTimeMs: 2 * 3_600_000,
   };
 }
 
 type NumericSetting = 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeoutMs' | 'retries' | 'maxBodyBytes' | 'maxRedirects'
-  | 'maxDocumentBytes' | 'certExpiryDays' | 'renderPages';
+  | 'maxDocumentBytes' | 'certExpiryDays' | 'renderPages' | 'maxTimeMs';
 
 export interface SettingRule {
   key: string;
@@ -52,6 +58,7 @@ export const SETTING_RULES: readonly SettingRule[] = [
   { key: 'max_document_size', field: 'maxDocumentBytes', kind: 'integer', min: 1024, max: 1024 ** 3, example: '52428800' },
   { key: 'cert_expiry_days', flag: '--cert-expiry-days', field: 'certExpiryDays', kind: 'integer', min: 0, max: 365, example: '30' },
   { key: 'render_pages', field: 'renderPages', kind: 'integer', min: 1, max: 16, example: '2' },
+  { key: 'max_time', flag: '--max-time', field: 'maxTimeMs', kind: 'duration', min: 1, max: 24 * 3_600_000, example: '2h' },
 ];
 
 export type SettingValue = { value: number } | { problem: string };
@@ -63,7 +70,7 @@ export function parseSetting(rule: SettingRule, raw: unknown): SettingValue {
     const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
     if (!parsed) return { problem: `is not a valid duration: ${shown}` };
     const ms = durationToMs(parsed);
-    if (ms < rule.min || ms > rule.max) return { problem: `must be more than 0 and at most 1h, not ${parsed.text}` };
+    if (ms < rule.min || ms > rule.max) return { problem: `must be more than 0 and at most ${rule.max / 3_600_000}h, not ${parsed.text}` };
     return { value: Math.round(ms) };
   }
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;

@@ -64,6 +64,15 @@ export interface Settings {
   certExpiryDays: number;
   /** Browser pages rendering at once. */
   renderPages: number;
+  /**
+   * Refuse loopback, private, link-local, CGNAT and IPv6 ULA targets, checked after DNS and on
+   * every redirect hop: for criteria files from pull requests anyone may open.
+   */
+  blockPrivate: boolean;
+  /** Query parameters whose values never appear in any report, log or archive index. */
+  redact: string[];
+  /** The whole run's time limit; then it stops as on Ctrl-C and reports what it has. */
+  maxTimeMs: number;
 }
 
 export interface SourcePosition {

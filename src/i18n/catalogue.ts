@@ -11,7 +11,7 @@ export type HelpKey =
   | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
   | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
   | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive'
-  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays';
+  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays' | 'maxTime' | 'blockPrivate';
 
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
@@ -79,6 +79,7 @@ export interface Catalogue {
     selection: (reason: SelectionReason) => string;
     nothingToAudit: string;
     interruptedBySignal: (signal: string) => string;
+    stoppedAtMaxTime: (minutes: number) => string;
   };
   /** --help: the program, each command and each option, and the exit codes. */
   help: Record<HelpKey, string>;

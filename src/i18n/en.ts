@@ -103,6 +103,7 @@ export const en: Catalogue = {
     },
     nothingToAudit: 'nothing to audit',
     interruptedBySignal: (signal) => `${signal}: finishing the reports with what was checked so far (send it again to quit at once)`,
+    stoppedAtMaxTime: (minutes) => `max_time reached (${minutes} min): stopped, and reporting what was checked; the rest is unverified`,
   },
   help: {
     program: 'Check the evidence links cited in a weighted assessment table (政务公开自评表).',
@@ -136,6 +137,8 @@ export const en: Catalogue = {
     insecure: 'accept bad TLS certificates, still reporting them as warnings',
     ca: 'also trust the root certificates in this PEM file (repeatable)',
     certExpiryDays: 'warn when a certificate expires within this many days (default 30)',
+    maxTime: 'stop the whole run after this long and report what was checked, e.g. 30m (default 2h)',
+    blockPrivate: 'refuse loopback, private and link-local addresses, after DNS and on every redirect (for untrusted criteria)',
     debug: 'show stack traces for unexpected errors',
     version: 'print the version',
     help: 'show this help',

@@ -101,6 +101,7 @@ export const zh: Catalogue = {
     },
     nothingToAudit: '没有需要核查的指标',
     interruptedBySignal: (signal) => `${signal}：正在用已检查的结果写出报告（再发送一次则立即退出）`,
+    stoppedAtMaxTime: (minutes) => `已达运行时间上限 max_time（${minutes} 分钟）：已停止，报告已检查的结果，其余标为无法核实`,
   },
   help: {
     program: '核查加权评估表（政务公开自评表）中引用的佐证链接。',
@@ -134,6 +135,8 @@ export const zh: Catalogue = {
     insecure: '接受无效的 TLS 证书，但仍作为警告报告',
     ca: '另外信任此 PEM 文件中的根证书（可重复）',
     certExpiryDays: '证书在此天数内到期时发出警告（默认 30）',
+    maxTime: '整次运行的时间上限，到时停止并报告已检查的结果，如 30m（默认 2h）',
+    blockPrivate: '拒绝回环、内网和链路本地地址（DNS 解析后及每次重定向都检查），用于不可信的评估表',
     debug: '出现意外错误时显示堆栈',
     version: '显示版本号',
     help: '显示帮助',
