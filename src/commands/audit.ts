@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline, hasRegression } from '../history/baseline.js';
 import { catalogue } from '../i18n/index.js';
 import { createProgress } from '../progress/index.js';
+import { redactorFor } from '../util/redact.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
 import { UsageError, type Io } from './io.js';
 import { NetworkConfigError } from '../network/index.js';
@@ -49,15 +50,23 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
 async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
   const dispatcher = io.dispatcher ?? createDispatcherOrExplain(plan);
   const { maxTimeMs } = plan.criteria.settings;
-  const deadline = AbortSignal.timeout(maxTimeMs);
-  const onDeadline = () => io.stderr.write(`${catalogue(plan.lang).ui.stoppedAtMaxTime(Math.round(maxTimeMs / 60_000))}\n`);
-  deadline.addEventListener('abort', onDeadline, { once: true });
+  // A timer of our own rather than AbortSignal.timeout, so that it is cleared when the run ends.
+  const stopAtDeadline = new AbortController();
+  const deadline = stopAtDeadline.signal;
+  const timer = setTimeout(() => {
+    io.stderr.write(`${catalogue(plan.lang).ui.stoppedAtMaxTime(Math.round(maxTimeMs / 60_000))}\n`);
+    stopAtDeadline.abort();
+  }, maxTimeMs);
+  timer.unref();
+  // Log lines and the archive's index.json mask what the reports mask (deliver.ts does the reports).
+  const redactor = redactorFor(plan.criteria);
+  plan.archive?.useRedactor(redactor);
   try {
     const report = await runAudit({
       criteria: plan.criteria,
       dispatcher,
       now: plan.now,
-      progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang }),
+      progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang, redact: redactor.text }),
       // max_time stops the run exactly as Ctrl-C does: what was gathered is reported.
       signal: io.signal ? AbortSignal.any([io.signal, deadline]) : deadline,
       ...(plan.cache ? { cache: plan.cache } : {}),
@@ -72,7 +81,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
     if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
     return report;
   } finally {
-    deadline.removeEventListener('abort', onDeadline);
+    clearTimeout(timer);
     // Closing writes index.json; after a crash it still leaves a WARC readable record by record.
     await plan.archive?.close().catch(() => undefined);
     if (!io.dispatcher) await dispatcher.close();
