@@ -1,12 +1,15 @@
 import type { AuditOptions } from './audit.js';
 import type { HostScheduler } from './fetch/scheduler.js';
 import { reason, type Reason } from './i18n/index.js';
-import { inspectCertificate, proxyFor, type CertificateReport } from './network/index.js';
+import { inspectCertificate, isPrivateAddress, proxyFor, type CertificateReport } from './network/index.js';
 
 /**
  * Looks at each https host's certificate once per run, to warn on every evidence of a host whose
  * certificate expires soon, or whose bad certificate was accepted because it is marked insecure.
  * Through a proxy the real certificate cannot be seen, so proxied hosts are not inspected.
+ * With block_private the handshake is held to the same address policy as the fetch: it
+ * connects on its own, after its own DNS lookup, which a rebinding name could answer
+ * differently.
  */
 export class CertificateWatch {
   private readonly reports = new Map<string, Promise<CertificateReport | undefined>>();
@@ -36,9 +39,11 @@ export class CertificateWatch {
     if (!report) {
       const port = Number(target.port || 443);
       const { ca } = this.options.network ?? {};
+      const { blockPrivate } = this.options.criteria.settings;
       // Through the host's own queue: a TLS handshake is a visit too.
       report = this.scheduler.run(target.host, () => inspectCertificate(target.hostname, port, {
         ...(ca ? { ca } : {}),
+        ...(blockPrivate ? { blockAddress: isPrivateAddress } : {}),
         timeoutMs: Math.min(this.options.criteria.settings.timeoutMs, 10_000),
         now: new Date(),
       }), this.options.signal);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_REDACTED_REQUEST_HEADERS, EvidenceArchive } from '../archive/index.js';
 import type { Criteria, RenderMode } from '../criteria/types.js';
 import { findBrowser } from '../render/index.js';
-import { normalizeHost, parseCaPem, resolveProxy, type NetworkOptions, type ProxySettings } from '../network/index.js';
+import { isPrivateAddress, normalizeHost, parseCaPem, resolveProxy, type NetworkOptions, type ProxySettings } from '../network/index.js';
 import { ResponseCache } from '../fetch/cache.js';
 import { BaselineError, checkBaselineFits, readBaseline, type Baseline } from '../history/baseline.js';
 import { maxScoreOf } from '../score/score.js';
@@ -95,9 +95,9 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     ...(flags.baseline ? { baseline: await loadBaseline(flags.baseline, criteria.title, io) } : {}),
     // An archive must hold every body as served, so with --archive pages are fetched in full, not revalidated.
     ...(flags.cache && !flags.archive ? { cache: await openCache(flags.cache, io) } : {}),
-    notify: notifyPlan(flags, criteria.settings.notify),
+    notify: notifyPlan(flags, criteria.settings.notify, settings.blockPrivate),
     ...renderPlan(flags, io),
-    network: await networkPlan(flags, criteria, io),
+    network: await networkPlan(flags, criteria, io, settings.blockPrivate),
     ...(flags.archive ? { archive: await openArchive(flags.archive, criteria, io) } : {}),
   };
 }
@@ -191,11 +191,16 @@ async function openCache(dir: string, io: Io): Promise<ResponseCache> {
   }
 }
 
-function notifyPlan(flags: AuditFlags, fromSettings: string[]): RunPlan['notify'] {
-  const targets = [...(flags.notify ?? []), ...fromSettings].map((spec) => {
+/**
+ * With block_private, webhooks from the criteria file (settings.notify) are posted only to public
+ * addresses: the file may be a stranger's. --notify is the operator's own, and trusted.
+ */
+function notifyPlan(flags: AuditFlags, fromSettings: string[], blockPrivate: boolean): RunPlan['notify'] {
+  const trusted = (flags.notify ?? []).length;
+  const targets = [...(flags.notify ?? []), ...fromSettings].map((spec, i) => {
     const parsed = parseNotifyTarget(spec);
     if ('problem' in parsed) throw new UsageError(`--notify: ${parsed.problem}`);
-    return parsed;
+    return blockPrivate && i >= trusted ? { ...parsed, guarded: true } : parsed;
   });
   const on = flags.notifyOn === undefined ? DEFAULT_NOTIFY_ON : parseNotifyOn(flags.notifyOn);
   if (typeof on !== 'string') throw new UsageError(`--notify-on: ${on.problem}`);
@@ -214,7 +219,7 @@ function renderPlan(flags: AuditFlags, io: Io): Pick<RunPlan, 'renderOverride' |
   };
 }
 
-async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io): Promise<NetworkPlan> {
+async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io, blockPrivate: boolean): Promise<NetworkPlan> {
   const ca: string[] = [];
   for (const file of flags.ca ?? []) {
     try {
@@ -225,12 +230,19 @@ async function networkPlan(flags: AuditFlags, criteria: Criteria, io: Io): Promi
   }
   const lenient = new Set(Object.entries(criteria.hosts).filter(([, host]) => host.insecure).map(([name]) => normalizeHost(name.replace(/:\d+$/, ''))));
   const insecureHosts = (host: string) => Boolean(flags.insecure) || lenient.has(normalizeHost(host));
-  const options: NetworkPlan['options'] = { env: io.env, insecureHosts, ...(ca.length ? { ca } : {}), ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}) };
+  const options: NetworkPlan['options'] = {
+    env: io.env, insecureHosts, ...(ca.length ? { ca } : {}), ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}),
+    ...(blockPrivate ? { blockAddress: isPrivateAddress } : {}),
+  };
   let proxy: ProxySettings | undefined;
   try {
     proxy = resolveProxy({ ...(flags.proxy !== undefined ? { proxy: flags.proxy } : {}), env: io.env });
   } catch (error) {
     throw new UsageError(`--proxy: ${(error as Error).message}`);
+  }
+  // A proxy resolves names itself; checking our own lookup of them would not stop DNS rebinding.
+  if (blockPrivate && proxy) {
+    throw new UsageError('--block-private (block_private) cannot be used with a proxy (--proxy, HTTP_PROXY or HTTPS_PROXY): the proxy resolves host names itself, so the address it connects to cannot be checked; run without it (--proxy "")');
   }
   return { options, insecureHosts, ...(proxy ? { proxy } : {}), ...(ca.length ? { ca } : {}) };
 }

@@ -17,13 +17,14 @@ export const en: Catalogue = {
     CONNECTION_RESET: (p) => `${p.host} closed the connection before answering`,
     CONNECT_TIMEOUT: (p) => `could not connect to ${p.host} in time`,
     TIMEOUT: (p) => `no complete answer from ${p.host} within ${p.seconds}s`,
-    TLS_ERROR: (p) => `TLS error from ${p.host}: ${p.detail}`,
+    TLS_ERROR: (p) => `TLS error from ${p.host}: ${p.detail}${p.detail === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ' (the answer was not TLS: a plain HTTP server at an https:// address?)' : ''}`,
     REDIRECT_LOOP: (p) => `redirect loop: ${p.chain.join(' → ')}`,
     TOO_MANY_REDIRECTS: (p) => `more than ${p.max} redirects`,
     BAD_REDIRECT: (p) => `redirects to ${JSON.stringify(p.location)}, which is not a web address`,
     INTERRUPTED: () => 'the audit was interrupted before this link was checked',
     NO_NETWORK: (p) => `this machine has no route to ${p.host} (is it online?)`,
     PROXY_ERROR: (p) => `the proxy ${p.proxy} failed: ${p.detail} (check --proxy or HTTP_PROXY/HTTPS_PROXY)`,
+    BLOCKED_ADDRESS: (p) => `refused to connect to ${p.host} (${p.address}): loopback, private and other internal addresses are blocked by --block-private (block_private)`,
     TLS_EXPIRED: (p) => `the TLS certificate of ${p.host} has expired (${p.detail})`,
     TLS_SELF_SIGNED: (p) => `${p.host} presents a self-signed TLS certificate (${p.detail})`,
     TLS_WRONG_HOST: (p) => `the TLS certificate of ${p.host} is for another host name (${p.detail})`,
@@ -33,6 +34,12 @@ export const en: Catalogue = {
     TLS_EXPIRING: (p) => `the TLS certificate of ${p.host} expires on ${p.validTo.slice(0, 10)}, in ${p.daysLeft} day(s)`,
     TLS_INSECURE_ACCEPTED: (p) => `the TLS certificate of ${p.host} is not valid (${p.problem}: ${p.detail}); accepted because the host is marked insecure`,
     NETWORK_ERROR: (p) => `request to ${p.host} failed: ${p.detail}`,
+    BODY_INCOMPLETE: (p) => `${p.host} closed the connection after sending ${p.received}${p.expected !== undefined ? ` of ${p.expected}` : ''} bytes of the page; the page arrived incomplete`,
+    BAD_CONTENT_ENCODING: (p) => `${p.host} sent a ${p.encoding} body that cannot be decoded (${p.detail}); a browser shows an error for it too`,
+    BAD_RESPONSE: (p) => `${p.host} answered with something that is not valid HTTP (${p.detail})`,
+    HEADERS_TOO_LARGE: (p) => `${p.host} sent response headers larger than ${Math.round(p.limit / 1024)} KB, more than this audit accepts`,
+    RATE_LIMITED: (p) => `${p.host} asked to come back later (HTTP ${p.status}, Retry-After: ${p.seconds} s, longer than the ${p.capSeconds} s this audit waits); check it again later`,
+    REDIRECT_DOWNGRADE: (p) => `${p.from} redirects to unencrypted ${p.to} (https → http): the page travels in the clear`,
     BOT_WALL: (p) => {
       const how = p.vendor === 'captcha' ? `the page only asks for a human check ("${p.phrase}")`
         : p.vendor === 'ruishu' ? 'HTTP 412 with a $_ts challenge script'

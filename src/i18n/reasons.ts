@@ -20,6 +20,7 @@ export interface ReasonParams {
   INTERRUPTED: Record<string, never>;
   NO_NETWORK: { host: string };
   PROXY_ERROR: { proxy: string; detail: string };
+  BLOCKED_ADDRESS: { host: string; address: string };
   TLS_EXPIRED: { host: string; detail: string };
   TLS_SELF_SIGNED: { host: string; detail: string };
   TLS_WRONG_HOST: { host: string; detail: string };
@@ -29,6 +30,14 @@ export interface ReasonParams {
   TLS_EXPIRING: { host: string; validTo: string; daysLeft: number };
   TLS_INSECURE_ACCEPTED: { host: string; problem: string; detail: string };
   NETWORK_ERROR: { host: string; detail: string };
+  // fetch: broken or hostile servers (test/faults/servers.test.ts)
+  BODY_INCOMPLETE: { host: string; received: number; expected?: number };
+  BAD_CONTENT_ENCODING: { host: string; encoding: string; detail: string };
+  BAD_RESPONSE: { host: string; detail: string };
+  HEADERS_TOO_LARGE: { host: string; limit: number };
+  RATE_LIMITED: { host: string; status: number; seconds: number; capSeconds: number };
+  /** A warning, not a failure: an https link that ends on plain http. */
+  REDIRECT_DOWNGRADE: { from: string; to: string };
   // blocked
   BOT_WALL: { vendor: WallVendor; status: number; phrase: string };
   // status

@@ -18,13 +18,14 @@ export const zh: Catalogue = {
     CONNECTION_RESET: (p) => `${p.host} 未响应即断开了连接`,
     CONNECT_TIMEOUT: (p) => `连接 ${p.host} 超时`,
     TIMEOUT: (p) => `${p.host} 在 ${p.seconds} 秒内未返回完整响应`,
-    TLS_ERROR: (p) => `${p.host} 的 TLS 证书或加密连接出错：${p.detail}`,
+    TLS_ERROR: (p) => `${p.host} 的 TLS 证书或加密连接出错：${p.detail}${p.detail === 'ERR_SSL_WRONG_VERSION_NUMBER' ? '（对方的响应不是 TLS，可能是用 https:// 访问了普通 HTTP 服务器）' : ''}`,
     REDIRECT_LOOP: (p) => `循环跳转：${p.chain.join(' → ')}`,
     TOO_MANY_REDIRECTS: (p) => `跳转超过 ${p.max} 次`,
     BAD_REDIRECT: (p) => `跳转到 ${JSON.stringify(p.location)}，不是网页地址`,
     INTERRUPTED: () => '核查被中断，此链接尚未检查',
     NO_NETWORK: (p) => `本机没有到 ${p.host} 的网络路由（本机是否联网？）`,
     PROXY_ERROR: (p) => `代理 ${p.proxy} 出错：${p.detail}（请检查 --proxy 或 HTTP_PROXY/HTTPS_PROXY）`,
+    BLOCKED_ADDRESS: (p) => `拒绝连接 ${p.host}（${p.address}）：--block-private（block_private）禁止访问回环、内网及其他内部地址`,
     TLS_EXPIRED: (p) => `${p.host} 的 TLS 证书已过期（${p.detail}）`,
     TLS_SELF_SIGNED: (p) => `${p.host} 使用自签名 TLS 证书（${p.detail}）`,
     TLS_WRONG_HOST: (p) => `${p.host} 的 TLS 证书属于其他域名（${p.detail}）`,
@@ -34,6 +35,12 @@ export const zh: Catalogue = {
     TLS_EXPIRING: (p) => `${p.host} 的 TLS 证书将于 ${p.validTo.slice(0, 10)} 到期，还剩 ${p.daysLeft} 天`,
     TLS_INSECURE_ACCEPTED: (p) => `${p.host} 的 TLS 证书无效（${p.problem}：${p.detail}）；因该网站被标记为 insecure 而接受`,
     NETWORK_ERROR: (p) => `请求 ${p.host} 失败：${p.detail}`,
+    BODY_INCOMPLETE: (p) => `${p.host} 只发送了页面的 ${p.received}${p.expected !== undefined ? ` / ${p.expected}` : ''} 字节就关闭了连接，页面不完整`,
+    BAD_CONTENT_ENCODING: (p) => `${p.host} 发送的 ${p.encoding} 压缩内容无法解压（${p.detail}），浏览器打开也会报错`,
+    BAD_RESPONSE: (p) => `${p.host} 的响应不是有效的 HTTP（${p.detail}）`,
+    HEADERS_TOO_LARGE: (p) => `${p.host} 的响应头超过 ${Math.round(p.limit / 1024)} KB，超出本工具接受的上限`,
+    RATE_LIMITED: (p) => `${p.host} 要求稍后再访问（HTTP ${p.status}，Retry-After: ${p.seconds} 秒，超过本工具最多等待的 ${p.capSeconds} 秒），请稍后重新检查`,
+    REDIRECT_DOWNGRADE: (p) => `${p.from} 重定向到未加密的 ${p.to}（https → http），页面以明文传输`,
     BOT_WALL: (p) => {
       const how = p.vendor === 'captcha' ? `页面只要求人工验证（“${p.phrase}”）`
         : p.vendor === 'ruishu' ? 'HTTP 412 并返回 $_ts 挑战脚本'

@@ -1,5 +1,8 @@
+import { type LookupFunction } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import { Agent, buildConnector, Dispatcher, EnvHttpProxyAgent, errors } from 'undici';
+import { guardedLookup, refusedLiteral, type AddressPolicy } from './address-policy.js';
+import { BlockedAddressError, NetworkConfigError } from './errors.js';
 import { hostOfOrigin, normalizeHost } from './host.js';
 import { resolveProxy, type ProxySettings } from './proxy.js';
 import { trustContext } from './trust.js';
@@ -18,6 +21,16 @@ export interface NetworkOptions {
    * no IPv6 brackets, no trailing dot.
    */
   insecureHosts?: (host: string) => boolean;
+  /**
+   * --block-private: refuse to connect to an address this policy names (isPrivateAddress in
+   * production; tests may pass their own). Checked on the address DNS gave, before connecting,
+   * for every connection the dispatcher opens, so each redirect hop and each retry is covered;
+   * a literal IP address in a URL too. Cannot be combined with a proxy (NetworkConfigError):
+   * the proxy would resolve the names, out of our sight.
+   */
+  blockAddress?: AddressPolicy;
+  /** Name resolution for direct connections; default dns.lookup. Tests use it to fake DNS. */
+  lookup?: LookupFunction;
 }
 
 /**
@@ -34,8 +47,10 @@ export interface NetworkOptions {
  *   and each request goes to the one its host needs.
  * - Trusted roots: Node's defaults plus `ca`, for sites and for an https proxy alike. The proxy's
  *   own certificate is always verified; `insecureHosts` only concerns the sites.
+ * - `blockAddress` (--block-private): every direct connection is checked after DNS, on the
+ *   address connected to (see guardedConnector). Only without a proxy.
  *
- * Throws NetworkConfigError for a bad proxy URL or CA PEM.
+ * Throws NetworkConfigError for a bad proxy URL or CA PEM, or for `blockAddress` with a proxy.
  */
 export function createNetworkDispatcher(options: NetworkOptions): Dispatcher {
   const secureContext = trustContext(options.ca);
@@ -46,14 +61,20 @@ export function createNetworkDispatcher(options: NetworkOptions): Dispatcher {
   const insecure = options.insecureHosts
     ? (host: string) => options.insecureHosts!(normalizeHost(host))
     : () => false;
+  const { blockAddress } = options;
+  const lookup = blockAddress ? guardedLookup(blockAddress, options.lookup) : options.lookup;
+  const direct = perHostConnector({ ...tlsBase, ...(lookup ? { lookup } : {}) }, insecure);
   const agentOptions: Agent.Options = {
-    connect: perHostConnector(tlsBase, insecure),
+    connect: blockAddress ? guardedConnector(direct, blockAddress) : direct,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     keepAliveTimeout: 10_000,
   };
   const proxy = resolveProxy(options);
   if (!proxy) return new Agent(agentOptions);
+  if (blockAddress) {
+    throw new NetworkConfigError('--block-private cannot be used with a proxy (--proxy, HTTP_PROXY, HTTPS_PROXY): the proxy resolves host names itself, so the address it connects to cannot be checked; run without one (--proxy "")');
+  }
   const make = (verify: boolean) => proxyAgent(proxy, agentOptions, tlsBase, secureContext, verify);
   if (!options.insecureHosts) return make(true);
   return new HostTlsRouter(make, insecure);
@@ -70,6 +91,37 @@ function perHostConnector(tlsBase: buildConnector.BuildOptions, insecure: (host:
     } else {
       verifying(opts, callback);
     }
+  };
+}
+
+/**
+ * --block-private around a connector: a literal IP address is refused before anything is sent;
+ * names are refused by the guarded `lookup` the inner connector was built with, before Node
+ * connects; and the address the socket did connect to is checked once more, so a connector or
+ * lookup that went around the guard still cannot hand over a socket to a refused address.
+ */
+function guardedConnector(inner: buildConnector.connector, policy: AddressPolicy): buildConnector.connector {
+  return (opts, callback) => {
+    const literal = refusedLiteral(opts.hostname, policy);
+    if (literal) {
+      callback(literal, null);
+      return;
+    }
+    inner(opts, (error, socket) => {
+      if (error || !socket) {
+        callback(error ?? new Error('no socket'), null);
+        return;
+      }
+      const remote = socket.remoteAddress;
+      if (remote !== undefined && !policy(remote)) {
+        callback(null, socket);
+        return;
+      }
+      socket.destroy();
+      callback(remote === undefined
+        ? Object.assign(new Error(`the connection to ${opts.hostname} closed before its address could be checked`), { code: 'ECONNRESET' })
+        : new BlockedAddressError(normalizeHost(opts.hostname), remote), null);
+    });
   };
 }
 

@@ -1,5 +1,6 @@
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import tls from 'node:tls';
+import { guardedLookup, refusedLiteral, type AddressPolicy } from './address-policy.js';
 import { tlsProblemOf, type TlsProblem } from './tls-problems.js';
 import { trustContext } from './trust.js';
 
@@ -33,12 +34,15 @@ const DAY_MS = 86_400_000;
  * and behind a TLS-inspecting proxy it would see the proxy's certificate, not the site's. So the
  * caller skips it for proxied hosts.
  *
+ * With `blockAddress` (--block-private), a host that is, or resolves to, a refused address is not
+ * contacted at all, and a socket that connected to one anyway is dropped: no report.
+ *
  * Never throws: resolves undefined when the connection fails or times out.
  */
 export async function inspectCertificate(
   host: string,
   port: number,
-  options: { ca?: string[]; timeoutMs: number; now?: Date },
+  options: { ca?: string[]; timeoutMs: number; now?: Date; blockAddress?: AddressPolicy; lookup?: LookupFunction },
 ): Promise<CertificateReport | undefined> {
   let secureContext: tls.SecureContext | undefined;
   try {
@@ -47,6 +51,9 @@ export async function inspectCertificate(
     return undefined;
   }
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const { blockAddress } = options;
+  if (blockAddress && refusedLiteral(bare, blockAddress)) return undefined;
+  const lookup = blockAddress ? guardedLookup(blockAddress, options.lookup) : options.lookup;
   return new Promise((resolve) => {
     let settled = false;
     let socket: tls.TLSSocket | undefined;
@@ -66,6 +73,7 @@ export async function inspectCertificate(
         ...(isIP(bare) ? {} : { servername: bare }),
         rejectUnauthorized: false,
         ...(secureContext ? { secureContext } : {}),
+        ...(lookup ? { lookup } : {}),
         ALPNProtocols: ['http/1.1'],
       });
     } catch {
@@ -73,6 +81,13 @@ export async function inspectCertificate(
       return;
     }
     socket.once('error', () => finish(undefined));
+    if (blockAddress) {
+      // The guarded lookup refused before connecting; this is the last line, as in the dispatcher.
+      socket.once('connect', () => {
+        const remote = socket?.remoteAddress;
+        if (remote === undefined || blockAddress(remote)) finish(undefined);
+      });
+    }
     socket.once('secureConnect', () => {
       try {
         finish(report(socket!, host, port, options.now ?? new Date()));

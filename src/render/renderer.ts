@@ -14,6 +14,15 @@ const DEFAULT_PAGE_POOL = 2;
 const LAUNCH_TIMEOUT_MS = 30_000;
 /** Past timeoutMs, the time a render gets to serialise the page (and take its screenshot) before it is given up. */
 const SETTLE_MS = 5_000;
+/**
+ * Why --block-private turns rendering off rather than checking the browser's requests: Chromium
+ * resolves names itself and follows redirects itself (Playwright routes only a chain's first
+ * request), and a route handler sees a URL, never the address connected to. Resolving the name
+ * here first would not help: Chromium's own lookup may answer differently (DNS rebinding).
+ * Pages also reach out without a routable request (preconnect hints, DNS prefetch). So no
+ * browser is started, and evidence that needs one stays unverified, saying why.
+ */
+const BLOCK_PRIVATE_DETAIL = 'rendering is off with --block-private (block_private): the browser resolves host names and follows redirects itself, out of reach of the address check';
 
 interface Session {
   context?: BrowserContext;
@@ -31,6 +40,9 @@ interface Session {
  * Playwright's own signal handlers are turned off: on Ctrl-C they would close the browser and
  * then exit the process with 130 themselves, before the run could write its partial report.
  * (Playwright still kills the browser's process group if the process exits without close().)
+ *
+ * With `blockPrivate` it never starts a browser: every render answers BLOCK_PRIVATE (see
+ * BLOCK_PRIVATE_DETAIL for why), and `executablePath` is not looked at.
  */
 export class Renderer {
   private readonly pool: LimitFunction;
@@ -50,6 +62,10 @@ export class Renderer {
     const pagePool = options.pagePool ?? DEFAULT_PAGE_POOL;
     if (!Number.isInteger(pagePool) || pagePool < 1) throw new RangeError(`pagePool must be a positive integer, not ${pagePool}`);
     this.pool = pLimit(pagePool);
+    if (options.blockPrivate) {
+      this.stopReason = renderFailure('BLOCK_PRIVATE', BLOCK_PRIVATE_DETAIL);
+      return;
+    }
     if (options.signal?.aborted) this.stop(renderFailure('INTERRUPTED', 'the run was interrupted'));
     else options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }

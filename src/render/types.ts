@@ -20,6 +20,11 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Extra Chromium switches, after the built-in ones. */
   launchArgs?: string[];
+  /**
+   * --block-private: render nothing (every render answers BLOCK_PRIVATE, and no browser is
+   * started), since Chromium resolves names and follows redirects where the check cannot see.
+   */
+  blockPrivate?: boolean;
 }
 
 export interface RenderRequest {
@@ -45,7 +50,7 @@ export interface Rendered {
   screenshot?: Buffer;
 }
 
-export type RenderFailureCode = 'NO_BROWSER' | 'LAUNCH_FAILED' | 'RENDER_TIMEOUT' | 'RENDER_FAILED' | 'INTERRUPTED';
+export type RenderFailureCode = 'NO_BROWSER' | 'LAUNCH_FAILED' | 'RENDER_TIMEOUT' | 'RENDER_FAILED' | 'INTERRUPTED' | 'BLOCK_PRIVATE';
 
 export interface RenderFailure {
   ok: false;
