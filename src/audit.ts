@@ -77,8 +77,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
   const certificates = new CertificateWatch(options, fetchContext.scheduler);
   const proxy = options.network?.proxy;
-  const renderer = options.browserPath ? new Renderer({
-    executablePath: options.browserPath,
+  // With block_private the renderer starts no browser and answers every page with why.
+  const { blockPrivate } = criteria.settings;
+  const renderer = options.browserPath || blockPrivate ? new Renderer({
+    executablePath: options.browserPath ?? '',
+    blockPrivate,
     ...(proxy ? { proxy: { server: proxy.httpsProxy || proxy.httpProxy, ...(proxy.noProxy ? { bypass: proxy.noProxy } : {}) } } : {}),
     pagePool: criteria.settings.renderPages,
     timeoutMs: criteria.settings.timeoutMs,
@@ -109,7 +112,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
     const archived = await whatWasArchived(refs);
     // A host never reached, or a run already stopped, has no certificate worth a handshake.
-    const warnings = fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [];
+    // The fetch's own warnings (an https link redirected to plain http) come first.
+    const warnings = [...(fetched.warnings ?? []), ...(fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [])];
     for (const evidence of citing) {
       const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
       results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);

@@ -403,9 +403,10 @@ describe('sendNotifications against a local receiver', () => {
       expect(raw).toContain('页面不存在');
     }
     const md: string = rx.received.find((r) => r.path === '/d')!.body.markdown.text;
-    expect(md).toContain('- 一.1 规划信息：soft 404: the page says ［31m页面不存在［0m ＜@all＞ ［点此］(http://evil.example)');
+    // Whole escape sequences go, not just their ESC byte: no `[31m` is left behind.
+    expect(md).toContain('- 一.1 规划信息：soft 404: the page says 页面不存在 ＜@all＞ ［点此］(http://evil.example)');
     const json = rx.received.find((r) => r.path === '/j')!.body;
-    expect(json.newlyFailing[0].reason).toBe('soft 404: the page says [31m页面不存在[0m <@all> [点此](http://evil.example)');
+    expect(json.newlyFailing[0].reason).toBe('soft 404: the page says 页面不存在 <@all> [点此](http://evil.example)');
   });
 
   it('a receiver that is down: ok false, never throws', async () => {

@@ -113,7 +113,8 @@ describe('progress without a terminal (cron, CI)', () => {
     const evil = 'evil\x1b]0;pwned\x07\u202e.example';
     progress.start(1, new Map([[evil, 1]]));
     progress.urlDone(evil, 'https://evil.example/', 'ok', 1);
-    expect(out.text()).toBe('2026-11-27T04:19:00Z host evil]0;pwned.example done: 1 URL, 0 failed, 0.0s\n');
+    // The whole OSC sequence goes, its title text included, not only the ESC byte.
+    expect(out.text()).toBe('2026-11-27T04:19:00Z host evil.example done: 1 URL, 0 failed, 0.0s\n');
   });
 });
 

@@ -5,6 +5,17 @@
  *
  * Records are serialised with warcio and appended to the file one whole record (or request and
  * response pair) per write, so a run that dies part-way leaves a WARC that reads record by record.
+ *
+ * Secrets: the WARC records keep what was sent and received, since they are the proof, URLs
+ * included (a `?token=` in a WARC-Target-URI stays); only the values of credential request headers
+ * are written as `[redacted]`. index.json is read by people and scripts and attached to reports, so
+ * every string in it goes through the run's redactor (URL credentials, `redact:` parameters, the
+ * hosts' header and cookie values masked as `***`) and is stripped of terminal escapes.
+ *
+ * Paths: the only files written are DIR/<prefix><timestamp>.warc[.gz], created exclusively (a file
+ * or symlink already there is never opened: the next name is taken), and DIR/index.json, written
+ * to an exclusively created temporary file and renamed over, which replaces a symlink rather than
+ * writing through it. No file name is derived from a URL or a host.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describeFsError } from '../util/fs-errors.js';
@@ -12,7 +23,9 @@ import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WARCRecord, WARCSerializer, HeadersMultiMap, WARC_1_1 } from 'warcio';
-import { TOOL } from '../criteria/settings.js';
+import { DEFAULT_REDACTED_PARAMETERS, TOOL } from '../criteria/settings.js';
+import { cleanMultiline } from '../report/sanitize.js';
+import { createRedactor, type Redactor } from '../util/redact.js';
 import { DEFAULT_REDACTED_REQUEST_HEADERS, httpHead, requestHeaders, requestLine, responseHeaders, statusLine, type HeaderPairs } from './http.js';
 
 export { DEFAULT_REDACTED_REQUEST_HEADERS } from './http.js';
@@ -65,6 +78,8 @@ export interface ArchiveOpenOptions {
   info?: Record<string, string>;
   /** Request header names whose values are written as `[redacted]`. Default: authorization, proxy-authorization, cookie. */
   redactRequestHeaders?: readonly string[];
+  /** Masks secrets in index.json. Default: URL credentials and the default `redact:` parameters; see useRedactor. */
+  redactor?: Redactor;
 }
 
 /** DIR/index.json. */
@@ -192,6 +207,7 @@ export class EvidenceArchive {
   #gzip: boolean;
   #createdAt: Date;
   #redact: ReadonlySet<string>;
+  #redactor: Redactor;
   /** Bytes written so far: the offset of the next record. */
   #size = 0;
   /** Writes run one after another; each waits for the one before. */
@@ -201,7 +217,7 @@ export class EvidenceArchive {
   #closing: Promise<{ warcPath: string; indexPath: string }> | undefined;
   #evidence = new Map<string, { evidence: ArchivedEvidence; refs: Map<string, ArchiveRecordRef> }>();
 
-  private constructor(dir: string, warcFile: string, handle: FileHandle, gzip: boolean, createdAt: Date, redact: ReadonlySet<string>) {
+  private constructor(dir: string, warcFile: string, handle: FileHandle, gzip: boolean, createdAt: Date, redact: ReadonlySet<string>, redactor: Redactor) {
     this.dir = dir;
     this.warcFile = warcFile;
     this.warcPath = join(dir, warcFile);
@@ -210,6 +226,12 @@ export class EvidenceArchive {
     this.#gzip = gzip;
     this.#createdAt = createdAt;
     this.#redact = redact;
+    this.#redactor = redactor;
+  }
+
+  /** The run's redactor (its `redact:` names and hosts' secrets), for index.json; set before close(). */
+  useRedactor(redactor: Redactor): void {
+    this.#redactor = redactor;
   }
 
   /**
@@ -244,7 +266,8 @@ export class EvidenceArchive {
     }
 
     const redact = new Set((options.redactRequestHeaders ?? DEFAULT_REDACTED_REQUEST_HEADERS).map((name) => name.toLowerCase()));
-    const archive = new EvidenceArchive(folder, warcFile, handle, gzip, createdAt, redact);
+    const redactor = options.redactor ?? createRedactor({ names: DEFAULT_REDACTED_PARAMETERS });
+    const archive = new EvidenceArchive(folder, warcFile, handle, gzip, createdAt, redact, redactor);
     const info: Record<string, string> = {
       software: `${TOOL.name}/${TOOL.version} (+${TOOL.homepage})`,
       format: 'WARC File Format 1.1',
@@ -353,6 +376,7 @@ export class EvidenceArchive {
     } finally {
       await this.#handle.close();
     }
+    const safe = (text: string) => cleanMultiline(this.#redactor.text(text));
     const index: ArchiveIndex = {
       version: 1,
       warc: this.warcFile,
@@ -360,14 +384,14 @@ export class EvidenceArchive {
       evidence: [...this.#evidence.values()]
         .sort((a, b) => a.evidence.line - b.evidence.line || a.evidence.url.localeCompare(b.evidence.url))
         .map(({ evidence, refs }) => ({
-          indicator_id: evidence.indicatorId,
-          title: evidence.title,
-          url: evidence.url,
+          indicator_id: cleanMultiline(evidence.indicatorId),
+          title: safe(evidence.title),
+          url: safe(evidence.url),
           line: evidence.line,
           records: [...refs.values()].map((ref) => ({
             record_id: ref.recordId,
             type: ref.type,
-            target_uri: ref.targetUri,
+            target_uri: safe(ref.targetUri),
             sha256: ref.sha256,
             fetched_at: ref.fetchedAt,
             ...(ref.offset !== undefined ? { offset: ref.offset } : {}),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describeFsError } from '../util/fs-errors.js';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readdir, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 export interface CacheOptions {
@@ -45,6 +45,8 @@ const TEMP_PREFIX = '.tmp-';
 const KEPT_HEADERS = ['content-type', 'etag', 'last-modified'] as const;
 const FANOUT_NAME = /^[0-9a-f]{2}$/;
 const ENTRY_NAME = /^([0-9a-f]{2})[0-9a-f]{62}\.entry$/;
+/** Undefined on Windows: there only the fanout-folder check applies. */
+const O_NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0;
 /** Field-value characters (RFC 9110); anything else would make undici refuse the whole request. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]+$/;
 
@@ -68,6 +70,11 @@ interface ScannedEntry {
  * An HTTP validator cache on disk: one file per URL, `DIR/ab/<sha256(url)>.entry`, holding a JSON
  * header line followed by the body bytes. Files appear only by rename, so a reader sees a whole
  * entry or none, and several processes may share one folder.
+ *
+ * Nothing is written outside DIR: names are hashes, never parts of a URL; a fanout folder that is
+ * not a real folder (a symlink planted to send writes elsewhere) is never written into or pruned;
+ * temporary files are created exclusively and renamed over an entry, which replaces a symlink
+ * there instead of following it; entries are opened without following a symlink.
  */
 export class ResponseCache {
   private readonly dir: string;
@@ -113,7 +120,7 @@ export class ResponseCache {
     let data: Buffer;
     let inode: number;
     try {
-      const handle = await open(path, 'r');
+      const handle = await open(path, fsConstants.O_RDONLY | O_NOFOLLOW);
       try {
         inode = (await handle.stat()).ino;
         data = await handle.readFile();
@@ -142,7 +149,8 @@ export class ResponseCache {
     if (!storable) {
       // A newer answer that cannot be stored supersedes the old entry: its validators must not be
       // sent again, or a later 304 would pass the old body off as current.
-      await unlink(this.pathFor(url)).catch(() => {});
+      const stale = this.pathFor(url);
+      if (await isRealFolder(dirname(stale))) await unlink(stale).catch(() => {});
       return false;
     }
 
@@ -156,6 +164,7 @@ export class ResponseCache {
     const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
     try {
       await mkdir(dirname(path), { recursive: true });
+      if (!(await isRealFolder(dirname(path)))) return false;
       await writeFile(temp, data, { flag: 'wx' });
       // The mtime carries storedAt so prune() can expire and order entries from a stat, without opening each file.
       const seconds = storedAt / 1000;
@@ -199,6 +208,7 @@ export class ResponseCache {
     for (const fanout of fanouts) {
       if (!FANOUT_NAME.test(fanout)) continue;
       const folder = join(this.dir, fanout);
+      if (!(await isRealFolder(folder))) continue;
       let names: string[];
       try {
         names = await readdir(folder);
@@ -213,7 +223,7 @@ export class ResponseCache {
           const path = join(folder, name);
           let info;
           try {
-            info = await stat(path);
+            info = await lstat(path);
           } catch {
             return;
           }
@@ -251,7 +261,7 @@ export class ResponseCache {
   /** Deletes a bad entry, unless a put has already replaced it with a good one since it was read. */
   private async discard(path: string, inode: number): Promise<void> {
     try {
-      if ((await stat(path)).ino === inode) await unlink(path);
+      if ((await lstat(path)).ino === inode) await unlink(path);
     } catch {
       // Already gone, or not ours to delete: the next put overwrites it anyway.
     }
@@ -320,6 +330,15 @@ function headerValue(headers: Record<string, string>, name: string): string | un
     if (key.toLowerCase() === name) return value;
   }
   return undefined;
+}
+
+/** A folder, and not a symlink to one (mkdir with recursive succeeds on either). */
+async function isRealFolder(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** True when the file is gone afterwards, whoever removed it. */

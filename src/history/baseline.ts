@@ -3,6 +3,7 @@ import type { AuditReport, Changes } from '../audit.js';
 import type { Verdict } from '../check/types.js';
 import type { Lang } from '../i18n/index.js';
 import type { IndicatorJson } from '../report/json.js';
+import { sanitize } from '../report/sanitize.js';
 import { problemText } from '../report/words.js';
 import { leafResults, roundScore } from '../score/score.js';
 
@@ -32,7 +33,8 @@ export async function readBaseline(path: string): Promise<Baseline> {
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    // JSON.parse quotes the text it choked on: a file from elsewhere must not send escapes to the terminal.
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : sanitize((error as Error).message);
     throw new BaselineError(`--baseline ${path}: cannot read it (${why}); pass a report written earlier with --format json or --output report.json`);
   }
   const report = json as { version?: unknown; score?: unknown; title?: unknown; finished_at?: unknown; complete?: unknown; indicators?: unknown };
@@ -68,7 +70,7 @@ function collectLeaves(nodes: unknown[], into: Map<string, BaselineLeaf>): boole
  */
 export function checkBaselineFits(baseline: Baseline, title: string): string | undefined {
   if (baseline.title && baseline.title !== title) {
-    return `--baseline ${baseline.path}: it is a report on "${baseline.title}", not on "${title}"; pass a report from the same criteria`;
+    return `--baseline ${baseline.path}: it is a report on "${sanitize(baseline.title)}", not on "${sanitize(title)}"; pass a report from the same criteria`;
   }
   return undefined;
 }

@@ -1,6 +1,8 @@
+import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { DEFAULT_USER_AGENT } from '../criteria/settings.js';
+import { blockedAddressOf, createNetworkDispatcher, isPrivateAddress, type AddressPolicy } from '../network/index.js';
 import { buildRequest, readAnswer } from './formats.js';
 import { cleanText } from './render.js';
 import type { NotifyResult, NotifySummary, NotifyTarget } from './types.js';
@@ -16,6 +18,12 @@ export interface SendOptions {
   timeoutMs?: number;
   /** The clock for signatures (ms since the epoch); tests fix it. */
   now?: () => number;
+  /**
+   * For `guarded` targets (settings.notify under block_private): the addresses refused, after
+   * DNS. Default isPrivateAddress; tests pass their own, with a fake `lookup`.
+   */
+  blockAddress?: AddressPolicy;
+  lookup?: LookupFunction;
 }
 
 /**
@@ -23,7 +31,20 @@ export interface SendOptions {
  * result, and a failed one is for the caller to log; it must not change the audit's exit code.
  */
 export async function sendNotifications(targets: NotifyTarget[], summary: NotifySummary, options: SendOptions): Promise<NotifyResult[]> {
-  return Promise.all(targets.map((target) => sendOne(target, summary, options)));
+  // Guarded targets get a dispatcher of their own that checks every address it connects to;
+  // `options.dispatcher` may be anything, so it cannot be trusted to.
+  const guarded = targets.some((t) => t.guarded)
+    ? createNetworkDispatcher({
+      timeoutMs: options.timeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS,
+      blockAddress: options.blockAddress ?? isPrivateAddress,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    })
+    : undefined;
+  try {
+    return await Promise.all(targets.map((target) => sendOne(target, summary, target.guarded ? { ...options, dispatcher: guarded! } : options)));
+  } finally {
+    await guarded?.destroy();
+  }
 }
 
 async function sendOne(target: NotifyTarget, summary: NotifySummary, options: SendOptions): Promise<NotifyResult> {
@@ -55,6 +76,10 @@ async function sendOne(target: NotifyTarget, summary: NotifySummary, options: Se
 
 /** A sentence for the log from an undici or Node error, which carries a `code`. */
 function networkProblem(error: unknown, host: string): string {
+  const blocked = blockedAddressOf(error);
+  if (blocked) {
+    return `refused: ${host} is at ${blocked.address}, an internal address, and this webhook comes from settings.notify in the criteria file, which --block-private (block_private) does not trust; give a trusted webhook with --notify`;
+  }
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
   const code = err?.cause?.code ?? err?.code ?? '';
   switch (code) {

@@ -7,6 +7,11 @@ export interface NotifyTarget {
   url: string;
   /** DingTalk or Feishu signing secret (加签). */
   secret?: string;
+  /**
+   * Posted only to a public address, checked after DNS (see sendNotifications): set for
+   * settings.notify webhooks when block_private is on, since the criteria file is not trusted.
+   */
+  guarded?: boolean;
 }
 
 /** When to post: the run failed, it regressed against the baseline, or every run. */

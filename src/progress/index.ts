@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { catalogue, type ProgressText } from '../i18n/index.js';
+import { sanitize } from '../report/sanitize.js';
 import { renderBarLine } from './render.js';
 import { Tally } from './tally.js';
 
@@ -18,6 +19,8 @@ export interface ProgressOptions {
   quiet: boolean;
   lang: 'zh' | 'en';
   now?: () => number; // injectable clock for tests
+  /** Masks secrets in a line before it is written (see util/redact); host names are already stripped of controls. */
+  redact?: (text: string) => string;
 }
 
 type Stream = ProgressOptions['stream'];
@@ -38,7 +41,8 @@ export function createProgress(options: ProgressOptions): ProgressEvents {
     const t = clock();
     return Number.isFinite(t) ? t : Date.now();
   };
-  const events = options.stream.isTTY ? barProgress(options.stream, text, now) : logProgress(options.stream, text, now);
+  const redact = options.redact ?? ((line: string) => line);
+  const events = options.stream.isTTY ? barProgress(options.stream, text, now, redact) : logProgress(options.stream, text, now, redact);
   return {
     start: (total, hosts) => swallow(() => events.start(total, hosts)),
     urlDone: (host, url, outcome, durationMs) => swallow(() => events.urlDone(host, url, outcome, durationMs)),
@@ -51,7 +55,7 @@ export function createProgress(options: ProgressOptions): ProgressEvents {
  * second, only when the line changed, and on stop moves to column 0 and clears the line.
  * The line itself is ours (see renderBarLine), rendered at draw time so the ETA stays current.
  */
-function barProgress(stream: Stream, text: ProgressText, now: () => number): ProgressEvents {
+function barProgress(stream: Stream, text: ProgressText, now: () => number, redact: (line: string) => string): ProgressEvents {
   let tally: Tally | undefined;
   let bar: cliProgress.SingleBar | undefined;
   let stopped = false;
@@ -66,7 +70,7 @@ function barProgress(stream: Stream, text: ProgressText, now: () => number): Pro
         stream: stream as unknown as NodeJS.WritableStream,
         format: (_options, params) => {
           try {
-            return renderBarLine(t.snapshot(now()), params.maxWidth, text);
+            return redact(renderBarLine(t.snapshot(now()), params.maxWidth, text));
           } catch {
             return `${t.done}/${t.total}`;
           }
@@ -96,11 +100,11 @@ function barProgress(stream: Stream, text: ProgressText, now: () => number): Pro
 }
 
 /** No terminal: one line per host as its last URL finishes, and on interruption what was left. */
-function logProgress(stream: Stream, text: ProgressText, now: () => number): ProgressEvents {
+function logProgress(stream: Stream, text: ProgressText, now: () => number, redact: (line: string) => string): ProgressEvents {
   let tally: Tally | undefined;
   let stopped = false;
   const line = (message: string): void => {
-    stream.write(`${timestamp(now())} ${message}\n`);
+    stream.write(`${timestamp(now())} ${sanitize(redact(message))}\n`);
   };
   return {
     start(total, hosts) {

@@ -94,7 +94,8 @@ function attr(value: string | number): string {
 /**
  * The href for a URL, or undefined when it must not be a link. Only http(s) is linked; the parsed
  * form is used, so what the browser follows is exactly what was checked here (a tab or a newline
- * inside "java\tscript:" cannot sneak past).
+ * inside "java\tscript:" cannot sneak past). A link never carries userinfo: credentials are
+ * masked in the report, and a `***:***@` would only make the browser ask.
  */
 export function safeHref(url: string): string | undefined {
   let parsed: URL;
@@ -103,7 +104,10 @@ export function safeHref(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
 }
 
 /** A link when the URL is http(s), else the URL as plain text. */

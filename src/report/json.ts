@@ -4,16 +4,20 @@ import { TOOL } from '../criteria/settings.js';
 import { explain, type Lang } from '../i18n/index.js';
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
+import { cleanStrings } from './safe.js';
+import { cleanMultiline } from './sanitize.js';
 import { archiveLink, problemText } from './words.js';
 
 /**
  * The report as JSON, `version: 1`, described by schema/report.schema.json. Field names and codes
  * are a contract: add, never rename. Messages are in the report's language; codes stay English.
+ * JSON.stringify escapes control characters, but `jq -r` prints them back raw: every string is
+ * stripped of terminal escapes and controls (line breaks and tabs stay).
  */
 export const jsonFormatter: Formatter = {
   name: 'json',
   format(report, options) {
-    return JSON.stringify(toJson(report, options.lang, options.reportPath), null, 2) + '\n';
+    return JSON.stringify(cleanStrings(toJson(report, options.lang, options.reportPath), cleanMultiline), null, 2) + '\n';
   },
 };
 

@@ -189,9 +189,13 @@ function link(title: string, url: string): string {
     href = undefined;
   }
   if (!href || (href.protocol !== 'http:' && href.protocol !== 'https:')) return md(title || url);
+  // No userinfo in a link: credentials are masked in the report anyway (see safeReport).
+  href.username = '';
+  href.password = '';
   // The URL parser already encodes spaces, quotes and angle brackets; these would still end the
   // destination, split the cell or be read as an entity.
-  const destination = href.href.replace(/[()|\\&]/g, (ch) => (ch === '&' ? '&amp;' : `%${ch.charCodeAt(0).toString(16).toUpperCase()}`));
+  // A backtick too: code spans bind tighter than links, so one could pair with another in the row.
+  const destination = href.href.replace(/[()|\\&`]/g, (ch) => (ch === '&' ? '&amp;' : `%${ch.charCodeAt(0).toString(16).toUpperCase()}`));
   return `[${md(title || url)}](${destination})`;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
 export interface OutputTarget {
@@ -27,14 +27,26 @@ export function parseOutputSpec(spec: string, formats: readonly string[]): Outpu
 /**
  * Writes a temporary file beside the target, then renames it over the target: a cron job or a
  * web server reading the report sees the old file or the new one, never half of one.
+ *
+ * Never through a symlink: the temporary file is created exclusively (O_CREAT|O_EXCL, which
+ * refuses an existing file or symlink at that name instead of following it), and rename replaces
+ * a symlink planted at the target with the report rather than writing to where it points.
  */
 export async function writeAtomically(path: string, content: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let created = false;
   try {
-    await writeFile(temp, content);
+    const handle = await open(temp, 'wx');
+    created = true;
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    // Only our own temporary file: whatever was already at that name is not ours to remove.
+    if (created) await rm(temp, { force: true });
     // Name the report, not the temporary file the system call failed on.
     throw new Error(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing ${path}`);
   }

@@ -46,7 +46,7 @@ function indicatorRows(result: IndicatorResult, depth: number, verbose: boolean,
 function evidenceRow(result: EvidenceResult, depth: number, lang: Lang): Row {
   const t = catalogue(lang);
   const status = statusText(result);
-  const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
+  const date = result.lastUpdated ? sanitize(`${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})`) : '';
   const problem = firstFailedCheck(result);
   // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
   const warnings = (result.warnings ?? []).map((w) => `⚠ ${sanitize(explain(w, lang))}`);

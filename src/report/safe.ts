@@ -1,0 +1,54 @@
+import type { AuditReport } from '../audit.js';
+import { MASK, SECRET_HEADERS, type Redactor } from '../util/redact.js';
+import { cleanMultiline } from './sanitize.js';
+
+/**
+ * The report as every formatter, the step summary and the notifications get it: a copy in which
+ * every string (titles, URLs, final URLs, redirect chains, reason parameters quoting locations,
+ * messages and pages) has its secrets masked and its terminal escapes and control characters
+ * removed (line breaks and tabs stay: the formats each handle them). Each format still escapes for
+ * its own syntax; this is the one place that knows what a secret is.
+ *
+ * Dates stay dates; values of credential headers (Authorization, Cookie, Set-Cookie …) anywhere in
+ * the model become `***` whole.
+ */
+export function safeReport(report: AuditReport, redactor?: Redactor): AuditReport {
+  if (!redactor) return cleanStrings(report, cleanMultiline);
+  const clean = (text: string) => cleanMultiline(redactor.text(text));
+  const word = (text: string) => cleanMultiline(redactor.credentials(text));
+  return cleanStrings(report, clean, word);
+}
+
+/**
+ * Keys whose values are words from a fixed vocabulary (verdicts, codes, check names): a secret
+ * value that happens to equal one ("pass", "unverified") must not turn it into `***`. URL
+ * credentials and listed parameters are still masked there.
+ */
+const VOCABULARY_KEYS: ReadonlySet<string> = new Set(['verdict', 'status', 'code', 'name', 'previous', 'vendor', 'loader', 'why', 'kind', 'lang', 'type', 'dateSource']);
+
+/** What a vocabulary word looks like; a content type or a message under such a key is text like any other. */
+const IDENTIFIER = /^[\w.-]{0,64}$/;
+
+/**
+ * Every string in a tree of plain objects and arrays through `clean` (under VOCABULARY_KEYS,
+ * through `word`); other objects (Dates) are kept as they are.
+ */
+export function cleanStrings<T>(value: T, clean: (text: string) => string, word: (text: string) => string = clean): T {
+  const walk = (node: unknown, key: string | undefined): unknown => {
+    if (typeof node === 'string') {
+      if (key !== undefined && SECRET_HEADERS.has(key.toLowerCase())) return MASK;
+      return key !== undefined && VOCABULARY_KEYS.has(key) && IDENTIFIER.test(node) ? word(node) : clean(node);
+    }
+    if (Array.isArray(node)) return node.map((item) => walk(item, undefined));
+    if (node === null || typeof node !== 'object' || !isPlain(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(node)) out[k] = walk(item, k);
+    return out;
+  };
+  return walk(value, undefined) as T;
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
