@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, visit } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { LineCounter, Parser, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, visit } from 'yaml';
+import type { Document, ErrorCode, Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
@@ -9,6 +8,7 @@ import { parseNotifyTarget } from '../notify/index.js';
 import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
+import { readCriteriaSource } from './source.js';
 import type {
   CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
@@ -26,27 +26,33 @@ const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'e
 const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
 const KEYWORD_KEYS = ['all', 'any', 'none'] as const;
 
+/**
+ * How deeply indicators may nest. Published tables have three or four levels (一级、二级、三级指标);
+ * reports indent every level and print each id's dotted path, so a deeper tree is a generator's mistake,
+ * not a table, and the limit also bounds the recursion in scoring and rendering.
+ */
+export const MAX_INDICATOR_DEPTH = 32;
+
+/**
+ * The longest URL accepted, in characters as sent (non-ASCII characters percent-encoded). Apache
+ * (LimitRequestLine 8190) and nginx (8 KB header buffers) refuse longer request lines with 414, so a
+ * longer one is pasted page text or a data dump, not an address to audit.
+ */
+export const MAX_URL_LENGTH = 8 * 1024;
+
 export interface LoadResult {
   criteria?: Criteria;
   diagnostics: Diagnostic[];
 }
 
-/** Reads and validates a criteria file. Problems come back as diagnostics, never as a throw. */
+/**
+ * Reads and validates a criteria file. Problems come back as diagnostics, never as a throw: a file that
+ * is too large, binary or not UTF-8 is refused before it is parsed (see source.ts).
+ */
 export async function loadCriteriaFile(path: string, displayPath = path): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    return {
-      diagnostics: [{
-        severity: 'error', file: displayPath, line: 1, col: 1,
-        message: `cannot read the criteria file: ${reason}`,
-        fix: 'pass the path of a criteria YAML file, e.g. `audit criteria.yaml`',
-      }],
-    };
-  }
-  return parseCriteria(text, displayPath);
+  const source = await readCriteriaSource(path, displayPath);
+  if ('diagnostic' in source) return { diagnostics: [source.diagnostic] };
+  return parseCriteria(source.text, displayPath);
 }
 
 /** How a file was read: in one piece, piecewise, or piecewise abandoned for the whole-document parse. */
@@ -60,7 +66,11 @@ export interface ParseOptions {
 }
 
 export function parseCriteria(text: string, file: string, options: ParseOptions = {}): LoadResult {
-  const read = readCriteria(text, file, options.piecewise !== false);
+  // Editors on Windows start UTF-8 files with a byte-order mark. It is no part of the YAML, and without
+  // it the columns on line 1 are the editor's; the hash stays that of the text as read.
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const read = readCriteria(body, file, options.piecewise !== false);
+  if (read.criteria && body !== text) read.criteria.sha256 = createHash('sha256').update(text).digest('hex');
   options.onRead?.(read.path);
   // In file order, as an editor lists them, whatever order the tree was walked in.
   const diagnostics = [...read.diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
@@ -202,23 +212,119 @@ function countLines(text: string): LineCounter {
 }
 
 /**
- * A piece is trusted only if yaml had nothing to say about it and it holds no alias: an alias may name an
- * anchor in another piece (or one redefined there), and yaml leaves unresolved aliases unreported.
+ * A piece is trusted only if yaml had nothing to say about it and it holds no alias or tag: an alias may
+ * name an anchor in another piece (or one redefined there), and yaml leaves unresolved aliases unreported.
+ * The whole-document read then reports what it finds, so both reads always agree.
  */
 function isCleanPiece(doc: Document, source: string): boolean {
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
-  // Every alias is written with a "*"; most pieces have none, and then the tree needn't be walked.
-  return !source.includes('*') || !holdsAlias(doc);
+  return unsupportedNodes(doc, source).length === 0;
 }
 
-function holdsAlias(doc: Document): boolean {
-  let found = false;
-  visit(doc, { Alias: () => { found = true; return visit.BREAK; } });
+// ---- YAML features criteria files do not use ----
+
+/**
+ * How deeply YAML may nest. yaml composes a document recursively and runs out of stack at some 850 levels
+ * of nested flow lists, and near the stack's limit V8 may abort the whole process rather than throw. A
+ * criteria file needs two levels per level of indicators plus a few (MAX_INDICATOR_DEPTH indicators take
+ * about 70); 256 allows that with a margin of three below where the stack runs out.
+ */
+export const MAX_YAML_DEPTH = 256;
+
+/**
+ * The offset at which the text first nests deeper than MAX_YAML_DEPTH, or undefined. It must be known
+ * before yaml composes the document, so it is found without recursion: first a bound from the text alone
+ * (enough for every ordinary file), and only if that is too high, yaml's own iterative parser is run,
+ * counting the constructs open at once.
+ */
+export function tooDeepAt(text: string): number | undefined {
+  if (nestingBound(text) <= MAX_YAML_DEPTH) return undefined;
+  const parser = new Parser();
+  const stack = parser.stack;
+  let at: number | undefined;
+  stack.push = (...items) => {
+    const length = Array.prototype.push.apply(stack, items);
+    if (length > MAX_YAML_DEPTH) at ??= parser.offset;
+    return length;
+  };
+  for (const token of parser.parse(text)) {
+    void token;
+    if (at !== undefined) return at;
+  }
+  return at;
+}
+
+/**
+ * An upper bound on how deeply a text nests. Each block collection starts further right than its parent,
+ * but for a list under a key, which may start in the key's column: so at most two per column. On any line
+ * they start at or before the first character after the line's run of indentation and "- ", "? ", ": "
+ * indicators. Every flow collection opens with a "[" or "{"; counting them all over-counts, safely.
+ */
+function nestingBound(text: string): number {
+  let prefix = 0;
+  for (const match of text.matchAll(/^[ \t?:-]+/gm)) prefix = Math.max(prefix, match[0].length);
+  let brackets = 0;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) brackets++;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) brackets++;
+  // The document and a scalar in the deepest collection count too.
+  return 2 * (prefix + 1) + brackets + 2;
+}
+
+/** The tags yaml's core schema resolves: !!str forces text, as in `id: !!str 1.10`. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** A key `<<`: a merge key when the file asks for YAML 1.1, where yaml marks it with a symbol. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (key.value === '<<' || typeof key.value === 'symbol');
+}
+
+function hasMergeKey(map: YAMLMap): boolean {
+  return map.items.some((pair) => isMergeKey(pair.key));
+}
+
+/**
+ * Aliases and unknown tags, in file order. Aliases are refused rather than expanded: every value is read
+ * where it is written, so each diagnostic and each `--changed` line points at one place, and an alias
+ * bomb has nothing to expand (the reader never calls toJS, so yaml's maxAliasCount never comes into play).
+ * The alias under a merge key is left to the reader, which names the `<<` key itself.
+ */
+function unsupportedNodes(doc: Document, source: string): { node: Node; kind: 'alias' | 'tag' }[] {
+  // Every alias is written with a "*" and every tag with a "!"; most texts need no walk at all.
+  if (!source.includes('*') && !source.includes('!')) return [];
+  const found: { node: Node; kind: 'alias' | 'tag' }[] = [];
+  visit(doc, (_key, node) => {
+    if (isPair(node) && isMergeKey(node.key)) return visit.SKIP;
+    if (isAlias(node)) found.push({ node, kind: 'alias' });
+    else if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) found.push({ node, kind: 'tag' });
+    return undefined;
+  });
   return found;
 }
 
+/** How a tag is written: `!!js/function` for yaml.org's, as is for the rest. */
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/** Where a node's tag is written: before the node on its line, or else the node itself. */
+function tagOffset(text: string, node: Node): number {
+  const start = node.range?.[0] ?? 0;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const match = /!\S*(?:[ \t]+&\S+)?[ \t]*$/.exec(text.slice(lineStart, start));
+  return match ? lineStart + match.index : start;
+}
+
+/** Fixes for the YAML syntax errors people meet, by yaml's error code; the rest get the general advice. */
+const SYNTAX_FIXES: Partial<Record<ErrorCode, string>> = {
+  TAB_AS_INDENT: 'indent with spaces, not tabs; set your editor to insert spaces for the Tab key',
+  DUPLICATE_KEY: 'fix the YAML syntax: a key may appear only once in a mapping; remove or rename this one',
+  MULTIPLE_DOCS: 'keep one YAML document per criteria file: remove this `---` line and what follows it, or move that into a file of its own',
+  BAD_ALIAS: 'write the value out in full; criteria files do not use anchors and aliases',
+};
+
 /** The single item of one chunk, or undefined when the chunk isn't one clean block-sequence item. */
 function parseItem(chunk: string): Node | undefined {
+  if (tooDeepAt(chunk) !== undefined) return undefined;
   const doc = parseDocument(chunk, PIECE_OPTIONS);
   const list = doc.contents;
   if (!isCleanPiece(doc, chunk) || !isSeq(list) || list.flow || list.items.length !== 1) return undefined;
@@ -247,25 +353,66 @@ class CriteriaReader {
 
   /** Reads the file as one YAML document. */
   read(): Criteria | undefined {
+    const deep = tooDeepAt(this.text);
+    if (deep !== undefined) {
+      this.lines = countLines(this.text);
+      this.report(this.linePos(deep), `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
+        'a criteria file needs a few levels: look for brackets that are never closed, or indentation that keeps growing');
+      return undefined;
+    }
     const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     const reported = new Set<string>();
     for (const error of doc.errors) {
-      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const message = error.code === 'MULTIPLE_DOCS'
+        ? 'the file holds more than one YAML document'
+        : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       const pos = this.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
       // One bad indent makes yaml raise several errors at the same spot; one is enough.
       if (reported.has(`${pos.line}:${pos.col}`)) continue;
       reported.add(`${pos.line}:${pos.col}`);
-      this.report(pos, `YAML syntax error: ${message}`, 'fix the YAML syntax at this point');
+      this.report(pos, `YAML syntax error: ${message}`, SYNTAX_FIXES[error.code] ?? 'fix the YAML syntax at this point');
     }
     if (doc.errors.length > 0) return undefined;
+    if (this.reportUnsupported(doc)) return undefined;
+    for (const warning of doc.warnings) {
+      // Unresolved tags were reported above; what is left (an unknown %YAML version) is worth a word.
+      if (warning.code === 'TAG_RESOLVE_FAILED') continue;
+      this.report(this.linePos(warning.pos[0]), `YAML: ${warning.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        'remove the %YAML directive; criteria files are YAML 1.2', 'warning');
+    }
     const root = doc.contents;
+    if (root === null || (isScalar(root) && root.value === null && !root.source && !root.tag && !root.anchor)) {
+      this.report(this.at(root), 'the criteria file is empty', 'start from the example in the README, with version: 1, title and indicators');
+      return undefined;
+    }
     if (!isMap(root)) {
       this.report(this.at(root), 'the criteria file must be a mapping with version, title and indicators',
         'start from the example in the README');
       return undefined;
     }
     // <never>: read whole, there is nothing to give up to.
-    return this.readRoot<never>(root, (inherited) => this.readIndicatorList(root, 'indicators', '', inherited));
+    return this.readRoot<never>(root, (inherited) => this.readIndicatorList(root, 'indicators', '', inherited, 1));
+  }
+
+  /** Reports aliases and unknown tags; true when there were any, and the file is read no further. */
+  private reportUnsupported(doc: Document): boolean {
+    const found = unsupportedNodes(doc, this.text);
+    const lines = new Set<number>();
+    for (const { node, kind } of found) {
+      if (kind === 'alias') {
+        const pos = this.at(node);
+        // A line of aliases ([*a, *a, *a, …]) is one mistake, not nine.
+        if (lines.has(pos.line)) continue;
+        lines.add(pos.line);
+        this.report(pos, `YAML aliases (${isAlias(node) ? `*${node.source.slice(0, 40)}` : '*'}) are not supported in criteria files`,
+          'write the value out in full; checks shared by many indicators belong in defaults: or on a parent indicator');
+      } else {
+        const tag = shortTag(node.tag!);
+        this.report(this.linePos(tagOffset(this.text, node)), `YAML tag ${JSON.stringify(tag).slice(1, -1).slice(0, 60)} is not supported in criteria files`,
+          'remove the tag: a criteria file holds only text, numbers, true/false, lists and mappings');
+      }
+    }
+    return found.length > 0;
   }
 
   /**
@@ -284,6 +431,7 @@ class CriteriaReader {
   private readHead(split: IndicatorSplit): YAMLMap | undefined {
     const cut = split.end - split.start;
     const head = this.text.slice(0, split.start) + this.text.slice(split.end);
+    if (tooDeepAt(head) !== undefined) return undefined;
     const doc = parseDocument(head, PIECE_OPTIONS);
     const root = doc.contents;
     if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
@@ -299,7 +447,7 @@ class CriteriaReader {
       const item = parseItem(this.text.slice(start, split.items[index + 1] ?? split.end));
       if (item === undefined) return GIVE_UP;
       this.fileOffset = (offset) => offset + start;
-      const indicator = this.readIndicator(item, index, '', inherited);
+      const indicator = this.readIndicator(item, index, '', inherited, 1);
       if (indicator) indicators.push(indicator);
     }
     this.fileOffset = headOffset;
@@ -369,6 +517,11 @@ class CriteriaReader {
 
   private checkKeys(map: YAMLMap, allowed: readonly string[], where: string): void {
     for (const pair of map.items) {
+      if (isMergeKey(pair.key)) {
+        this.report(this.at(pair.key as Node), 'YAML merge keys (<<) are not supported in criteria files',
+          'write the keys out in full; checks shared by many indicators belong in defaults: or on a parent indicator');
+        continue;
+      }
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key !== undefined && allowed.includes(key)) continue;
       const suggestion = key === undefined ? undefined : closest(key, allowed);
@@ -385,10 +538,10 @@ class CriteriaReader {
   private optionalString(map: YAMLMap, key: string): string | undefined {
     const node = map.get(key, true) as Node | undefined;
     if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-      return String(node.value).trim();
-    }
-    this.report(this.at(node), `${key} must be text`, `write ${key}: "..."`);
+    if (isScalar(node) && typeof node.value === 'string') return node.value.trim();
+    // As written: `title: 1.10` is "1.10" to the user, not 1.1.
+    if (isScalar(node) && typeof node.value === 'number') return (node.source ?? String(node.value)).trim();
+    this.report(this.at(node), `${key} must be text, not ${describe(node)}`, `write ${key}: "..."`);
     return undefined;
   }
 
@@ -521,7 +674,8 @@ class CriteriaReader {
       return hosts;
     }
     for (const pair of node.items) {
-      const name = isScalar(pair.key) ? String(pair.key.value).trim().toLowerCase() : '';
+      const name = isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')
+        ? String(pair.key.value).trim().toLowerCase() : '';
       if (!/^[a-z0-9.-]+(:\d+)?$/.test(name)) {
         this.report(this.at(pair.key as Node), `hosts: ${JSON.stringify(name)} is not a host name`, 'write the host as in the URL, e.g. www.huainan.gov.cn');
         continue;
@@ -622,7 +776,7 @@ class CriteriaReader {
 
   // ---- the indicator tree ----
 
-  private readIndicatorList(map: YAMLMap, key: string, parentId: string, inherited: Inherited): Indicator[] | undefined {
+  private readIndicatorList(map: YAMLMap, key: string, parentId: string, inherited: Inherited, depth: number): Indicator[] | undefined {
     const node = map.get(key, true) as Node | undefined;
     if (node === undefined) return undefined;
     if (!isSeq(node)) {
@@ -630,12 +784,13 @@ class CriteriaReader {
       return undefined;
     }
     return (node.items as Node[]).flatMap((item, index) => {
-      const indicator = this.readIndicator(item, index, parentId, inherited);
+      const indicator = this.readIndicator(item, index, parentId, inherited, depth);
       return indicator ? [indicator] : [];
     });
   }
 
-  private readIndicator(node: Node, index: number, parentId: string, inherited: Inherited): Indicator | undefined {
+  /** An indicator at `depth`, 1 for the top level. */
+  private readIndicator(node: Node, index: number, parentId: string, inherited: Inherited, depth: number): Indicator | undefined {
     const position = this.at(node);
     if (!isMap(node)) {
       this.report(position, `an indicator must be a mapping, not ${describe(node)}`, 'write "- title: ...", "weight: N" and evidence or indicators');
@@ -656,8 +811,11 @@ class CriteriaReader {
       this.report(this.valueAt(node, 'evidence'), `indicator ${id} has both indicators and evidence`,
         'move the evidence into a child indicator, or the children into their own indicator');
     }
-    if (node.has('indicators')) {
-      indicator.children = this.readIndicatorList(node, 'indicators', id, checks) ?? [];
+    if (node.has('indicators') && depth >= MAX_INDICATOR_DEPTH) {
+      this.report(this.valueAt(node, 'indicators'), `indicators nest more than ${MAX_INDICATOR_DEPTH} levels deep here`,
+        'published tables have three or four levels: check the indentation, or flatten the tree');
+    } else if (node.has('indicators')) {
+      indicator.children = this.readIndicatorList(node, 'indicators', id, checks, depth + 1) ?? [];
       if (isSeq(node.get('indicators', true)) && indicator.children.length === 0) {
         this.report(this.valueAt(node, 'indicators'), `indicator ${id} has an empty indicators list`,
           'add child indicators, or write `evidence: []` if the table cites nothing for it');
@@ -693,14 +851,20 @@ class CriteriaReader {
   }
 
   private readWeight(node: YAMLMap, id: string): number {
+    // A `<<` key was reported already; what it would have merged in is not missing as well.
+    if (!node.has('weight') && hasMergeKey(node)) return 0;
     if (!node.has('weight')) {
       this.report(this.at(node), `indicator ${id} has no weight`, 'add `weight: N`, the points it is worth');
       return 0;
     }
     const value = node.get('weight', true) as Node;
     const weight = isScalar(value) ? value.value : undefined;
+    if (typeof weight === 'string' && weight.trim() !== '' && Number.isFinite(Number(weight))) {
+      this.report(this.at(value), `weight must be a number, not the text ${JSON.stringify(weight)}`, `remove the quotes: weight: ${weight.trim()}`);
+      return 0;
+    }
     if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-      this.report(this.at(value), `weight must be a number, not ${describe(value)}`, 'write weight: 3');
+      this.report(this.at(value), `weight must be a ${typeof weight === 'number' ? 'finite ' : ''}number, not ${describe(value)}`, 'write weight: 3');
       return 0;
     }
     if (weight < 0) {
@@ -722,6 +886,7 @@ class CriteriaReader {
 
   private readEvidenceList(node: YAMLMap, id: string, inherited: Inherited): Evidence[] {
     const list = node.get('evidence', true) as Node | undefined;
+    if (list === undefined && hasMergeKey(node)) return [];
     if (list === undefined) {
       this.report(this.at(node), `indicator ${id} has neither evidence nor child indicators`,
         'add `evidence: [...]`, or `evidence: []` if the table cites none');
@@ -749,6 +914,7 @@ class CriteriaReader {
     }
     this.checkKeys(node, EVIDENCE_KEYS, 'in evidence');
     const rawUrl = node.get('url', true) as Node | undefined;
+    if (rawUrl === undefined && hasMergeKey(node)) return undefined;
     if (rawUrl === undefined) {
       this.report(position, 'evidence has no url', 'add `url: https://...`');
       return undefined;
@@ -761,21 +927,41 @@ class CriteriaReader {
     return { title: this.optionalString(node, 'title') ?? url, url, checks, position };
   }
 
+  /** Messages show the URL with any password masked, and cut short: it is printed, and logged in CI. */
   private checkUrl(value: string, pos: SourcePosition): string | undefined {
+    const shown = clip(JSON.stringify(maskCredentials(value)));
     if (/^\s|\s$/u.test(value)) {
-      this.report(pos, `url ${JSON.stringify(value)} has leading or trailing whitespace`,
+      this.report(pos, `url ${shown} has leading or trailing whitespace`,
         'remove the spaces (tables copied from web pages often carry non-breaking spaces)');
+      return undefined;
+    }
+    // The URL parser drops tabs and line breaks inside a URL and controls at its ends, so "h\tttp://…" would
+    // pass, and be fetched as one address but printed as another.
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+      this.report(pos, `url ${shown} contains a control character, such as a tab or a line break`,
+        'write the URL on one line, without tabs; retype it if it was copied from a document');
       return undefined;
     }
     let parsed: URL;
     try {
       parsed = new URL(value);
     } catch {
-      this.report(pos, `invalid url ${JSON.stringify(value)}`, 'write a full address starting with https://');
+      this.report(pos, `invalid url ${shown}`, 'write a full address starting with https://');
       return undefined;
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      this.report(pos, `url must use http or https, not ${parsed.protocol.replace(':', '')}`, 'link to the web page that shows the evidence');
+      this.report(pos, `url must use http or https, not ${clip(parsed.protocol.slice(0, -1), 20)}`,
+        'use the http:// or https:// address of the web page that shows the evidence');
+      return undefined;
+    }
+    if (parsed.href.length > MAX_URL_LENGTH) {
+      this.report(pos, `url is ${parsed.href.length} characters long, more than the ${MAX_URL_LENGTH} a web server accepts`,
+        'cite the page\'s own address, as the browser shows it; a URL this long is usually pasted text');
+      return undefined;
+    }
+    if (parsed.username || parsed.password) {
+      this.report(pos, `url ${clip(JSON.stringify(maskCredentials(parsed.href)))} has a user name or password in it`,
+        `remove them from the URL and put credentials in hosts."${clip(parsed.host, 60)}".headers, e.g. Authorization: "Basic …"; URLs are printed in every report`);
       return undefined;
     }
     return value;
@@ -797,6 +983,17 @@ function syntaxErrorOffset(text: string, offset: number, message: string): numbe
   return offset;
 }
 
+/**
+ * A URL with its password shown as ***. A user name alone is masked too: tokens travel as one.
+ * Works on text that is not a valid URL as well, since that is echoed in messages too.
+ */
+export function maskCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}@`;
+  });
+}
+
 function parseStatusRange(value: unknown): StatusRange | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599) return { min: value, max: value };
   if (typeof value !== 'string') return undefined;
@@ -809,10 +1006,22 @@ function parseStatusRange(value: unknown): StatusRange | undefined {
 
 function describe(node: Node | undefined): string {
   if (node === undefined) return 'nothing';
-  if (isScalar(node)) return node.value === null ? 'an empty value' : JSON.stringify(node.value);
+  if (isScalar(node)) {
+    const { value } = node;
+    if (value === null) return 'an empty value';
+    // .nan, .inf and 1e999 have no JSON form; show them as written.
+    if (typeof value === 'number' && !Number.isFinite(value)) return node.source ?? String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return clip(JSON.stringify(value));
+    return 'an unexpected value';
+  }
   if (isSeq(node)) return 'a list';
   if (isMap(node)) return 'a mapping';
   return 'an unexpected value';
+}
+
+/** A value shown in a message: long ones are cut, so a pasted page does not flood the terminal. */
+function clip(shown: string, max = 100): string {
+  return shown.length <= max ? shown : `${shown.slice(0, max)}…`;
 }
 
 function round(n: number): number {
