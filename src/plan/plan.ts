@@ -19,7 +19,10 @@ export function planRequests(criteria: Criteria): Plan {
   const requests = new Map<string, Evidence[]>();
   for (const e of evidence) {
     const key = requestKey(e.url);
-    requests.set(key, [...(requests.get(key) ?? []), e]);
+    // Pushed, not copied: thousands of entries citing one page would otherwise cost n² copies.
+    const citing = requests.get(key);
+    if (citing) citing.push(e);
+    else requests.set(key, [e]);
   }
   return { evidence, indicatorOf, requests };
 }
