@@ -120,8 +120,10 @@ async function politeness({ hosts, perHost, rate, latencyMs }) {
 async function throughput({ urls, latencyMs }) {
   const sites = await startSites({ hosts: 1, latencyMs });
   try {
-    const floor = floorMs();
     return await repeat(async () => {
+      // Measured next to each audit, not once: on a shared machine the CPU a page costs drifts
+      // with what else runs, and a ratio is only fair between figures taken side by side.
+      const floor = (floorMs() + floorMs()) / 2;
       const { wallMs, cpuMs } = await audit(sites.urls(urls), { per_host_rate: 1000, per_host_concurrency: 64, concurrency: 64 });
       const perPage = cpuMs / urls;
       return { 'URLs/s': urls / (wallMs / 1000), 'CPU ms per page': perPage, 'parse floor ms': floor, 'CPU per page ÷ floor': perPage / floor };
@@ -220,13 +222,13 @@ function targets(results) {
   return rows;
 }
 
-function markdown(info, results) {
-  const lines = [`Measured ${info.date} at commit ${info.commit}`, '', `Machine: ${info.cpu}, ${info.memory}, Node ${info.node}, Linux ${info.kernel}. Medians of ${runs} run(s).`, ''];
-  lines.push('### Targets', '', '| target | measured | |', '|---|---|---|');
+function markdown(results) {
+  const lines = ['### Targets', '', '| target | measured | |', '|---|---|---|'];
   for (const row of targets(results)) lines.push(`| ${row.target} | ${row.value} | ${row.met} |`);
   lines.push('');
-  for (const [name, { figures, notices }] of Object.entries(results)) {
-    lines.push(`### ${TITLES[name]}`, '', '| figure | value |', '|---|---|');
+  for (const [name, { figures, notices, info }] of Object.entries(results)) {
+    lines.push(`### ${TITLES[name]}`, '', `Measured ${info.date} at ${info.commit}; ${info.cpu}, ${info.memory}, Node ${info.node}, Linux ${info.kernel}; medians of ${info.runs} run(s).`, '');
+    lines.push('| figure | value |', '|---|---|');
     for (const [key, value] of Object.entries(figures)) lines.push(`| ${key} | ${format(value)} |`);
     for (const notice of notices) lines.push('', `> ${notice}`);
     lines.push('');
@@ -234,19 +236,23 @@ function markdown(info, results) {
   return lines.join('\n');
 }
 
-const info = machine();
+const info = { ...machine(), runs };
 console.error(`bench: ${info.cpu}, Node ${info.node}, ${runs} run(s)${smoke ? ', smoke' : ''}`);
-const results = {};
+// Each scenario keeps its own figures and when they were taken, so `--only` re-measures one
+// scenario without discarding the others.
+const store = join(here, 'results.json');
+const results = smoke ? {} : JSON.parse(await readFile(store, 'utf8').catch(() => '{}'));
 for (const [name, run] of Object.entries({ politeness, throughput, scale, peers })) {
   if (only && !only.includes(name)) continue;
   console.error(`bench: ${name}…`);
-  results[name] = await run(SCENARIOS[name]);
+  results[name] = { ...(await run(SCENARIOS[name])), info };
   console.error(Object.entries(results[name].figures).map(([k, v]) => `  ${k}: ${format(v)}`).join('\n'));
 }
-const table = markdown(info, results);
+const table = markdown(results);
 process.stdout.write(`\n${table}\n`);
-// A full run replaces the figures in RESULTS.md; the notes below them (what changed the figures) stay.
-if (!smoke && !only) {
+// The figures in RESULTS.md are rewritten; the notes below them (what changed the figures) stay.
+if (!smoke) {
+  await writeFile(store, JSON.stringify(results, null, 2) + '\n');
   const path = join(here, 'RESULTS.md');
   const previous = await readFile(path, 'utf8').catch(() => '');
   const notes = previous.includes(NOTES_MARK) ? previous.slice(previous.indexOf(NOTES_MARK)) : `${NOTES_MARK}\n`;
