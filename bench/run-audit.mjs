@@ -4,6 +4,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { main } from '../dist/cli.js';
+import { mostInOneSecond } from './windows.mjs';
 
 const argv = JSON.parse(process.argv[2]);
 const sink = { write: () => true, isTTY: false };
@@ -45,12 +46,3 @@ process.stdout.write(JSON.stringify({
   // The kernel's high-water mark, so a spike between samples is not missed.
   peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
 }) + '\n');
-
-function mostInOneSecond(times) {
-  let most = 0;
-  for (let lo = 0, hi = 0; hi < times.length; hi++) {
-    while (times[hi] - times[lo] >= 1000) lo++;
-    most = Math.max(most, hi - lo + 1);
-  }
-  return most;
-}

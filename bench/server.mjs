@@ -3,6 +3,7 @@
 // "host"; the server records, per host, when every request arrived and how many were open at once.
 import { createServer } from 'node:http';
 import { pageSet, NOT_FOUND_PAGE } from './pages.mjs';
+import { mostInOneSecond } from './windows.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const pages = pageSet(new Date(config.newest));
@@ -89,13 +90,7 @@ process.send({ origins: [...listening.values()] });
 function summary() {
   const out = {};
   for (const [host, s] of hosts) {
-    const times = s.arrivals.sort((a, b) => a - b);
-    let most = 0;
-    for (let lo = 0, hi = 0; hi < times.length; hi++) {
-      while (times[hi] - times[lo] >= 1000) lo++;
-      most = Math.max(most, hi - lo + 1);
-    }
-    out[host] = { requests: times.length, maxPerSecond: most, maxInFlight: s.maxInFlight, maxSockets: s.maxSockets };
+    out[host] = { requests: s.arrivals.length, maxPerSecond: mostInOneSecond(s.arrivals), maxInFlight: s.maxInFlight, maxSockets: s.maxSockets };
   }
   return out;
 }
