@@ -230,6 +230,8 @@ function isCleanPiece(doc: Document, source: string): boolean {
  * about 70); 256 allows that with a margin of three below where the stack runs out.
  */
 export const MAX_YAML_DEPTH = 256;
+/** More than the levels above a piece in the whole document (the root mapping, the indicators list). */
+const PIECE_DEPTH_MARGIN = 8;
 
 /**
  * The offset at which the text first nests deeper than MAX_YAML_DEPTH, or undefined. It must be known
@@ -237,14 +239,14 @@ export const MAX_YAML_DEPTH = 256;
  * (enough for every ordinary file), and only if that is too high, yaml's own iterative parser is run,
  * counting the constructs open at once.
  */
-export function tooDeepAt(text: string): number | undefined {
-  if (nestingBound(text) <= MAX_YAML_DEPTH) return undefined;
+export function tooDeepAt(text: string, limit = MAX_YAML_DEPTH): number | undefined {
+  if (nestingBound(text) <= limit) return undefined;
   const parser = new Parser();
   const stack = parser.stack;
   let at: number | undefined;
   stack.push = (...items) => {
     const length = Array.prototype.push.apply(stack, items);
-    if (length > MAX_YAML_DEPTH) at ??= parser.offset;
+    if (length > limit) at ??= parser.offset;
     return length;
   };
   for (const token of parser.parse(text)) {
@@ -324,7 +326,9 @@ const SYNTAX_FIXES: Partial<Record<ErrorCode, string>> = {
 
 /** The single item of one chunk, or undefined when the chunk isn't one clean block-sequence item. */
 function parseItem(chunk: string): Node | undefined {
-  if (tooDeepAt(chunk) !== undefined) return undefined;
+  // A piece sits a few levels below the whole document's root, so one that comes near the limit is
+  // left to the whole-document read, which alone can say exactly where the file goes too deep.
+  if (tooDeepAt(chunk, MAX_YAML_DEPTH - PIECE_DEPTH_MARGIN) !== undefined) return undefined;
   const doc = parseDocument(chunk, PIECE_OPTIONS);
   const list = doc.contents;
   if (!isCleanPiece(doc, chunk) || !isSeq(list) || list.flow || list.items.length !== 1) return undefined;
