@@ -29,7 +29,8 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
   // Before the HTML test: Office files' own content types contain "xml".
   const detected = fetched.status < 300 ? detectDocument(fetched.body, fetched.headers, fetched.finalUrl) : undefined;
   if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
-  const page = preparePage(fetched, options.now, { contentOnly: citing.every(readsNoText) });
+  const contentOnly = citing.every(readsNoText) && !options.errorPage?.longerThanPrefix;
+  const page = preparePage(fetched, options.now, { contentOnly });
   if (!page.facts || tools.stopped()) return page;
   const target = new URL(fetched.finalUrl);
   const mode = renderModeFor(citing, tools.renderOverride, tools.hostOf(target.host)?.render);

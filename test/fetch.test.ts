@@ -61,6 +61,22 @@ describe('politeness', () => {
     }
   });
 
+  it('keeps a fractional rate too: at 2.5 a second, never 3 requests in one second', async () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = new HostScheduler({ perHostRate: 2.5, perHostConcurrency: 4, concurrency: 8 });
+      const starts: number[] = [];
+      const task = () => { starts.push(Date.now()); return Promise.resolve(); };
+      const all = Promise.all(Array.from({ length: 8 }, () => scheduler.run('a.example', task)));
+      await vi.runAllTimersAsync();
+      await all;
+      expect(starts).toHaveLength(8);
+      expect(mostInOneSecond(starts)).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not let requests queued behind the global limit leave in a burst', async () => {
     vi.useFakeTimers();
     try {

@@ -77,6 +77,30 @@ describe('soft 404s the phrase list cannot see', () => {
     }
   });
 
+  it('knows a large error page when only the first 64 KB of a status-only page are read', async () => {
+    // A portal-style error template: a 125 KB navigation around "Oops", served with 200 for any path.
+    const nav = Array.from({ length: 4000 }, (_, i) => `<li><a href="/c/${i}">栏目${i}</a></li>`).join('');
+    const portal404 = html(`<ul>${nav}</ul><h1>Oops!</h1><p>We could not find that page.</p>`);
+    const site = await startServer((req, res) => {
+      const list = Array.from({ length: 3000 }, (_, i) => `<li>关于印发第${i}号政务公开工作方案的通知 2026-03-01</li>`).join('');
+      if (req.url === '/real') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(`<ul>${list}</ul>`));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(portal404);
+    });
+    try {
+      const file = join(dir, 'portal.yaml');
+      await writeFile(file, `version: 1\nsettings: { per_host_rate: 100, timeout: 2s }\nindicators:\n  - title: A\n    weight: 1\n    evidence:\n      - { url: "${site.origin}/gone/123.html" }\n  - title: B\n    weight: 1\n    evidence:\n      - { url: "${site.origin}/real" }\n`);
+      const out = join(dir, 'portal.json');
+      await runCli([file, '--quiet', '--output', out]);
+      const report = JSON.parse(await readFile(out, 'utf8'));
+      const [gone, real] = report.indicators.map((i: { evidence: { status: string; checks: { code: string }[] }[] }) => i.evidence[0]);
+      expect(Buffer.byteLength(portal404)).toBeGreaterThan(64 * 1024);
+      expect(gone.checks.map((c: { code: string }) => c.code)).toContain('LOOKS_LIKE_ERROR_PAGE');
+      expect(real.status).toBe('pass');
+    } finally {
+      await site.close();
+    }
+  });
+
   it('fails a link that is sent to the home page', async () => {
     const [moved] = await audit(['{ url: "$S/moved" }']);
     expect(moved!.status).toBe('fail');

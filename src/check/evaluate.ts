@@ -7,7 +7,7 @@ import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetche
 import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
-import { analyzeHtml, looksLikeHtml, type PageFacts } from './page.js';
+import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
@@ -55,22 +55,17 @@ export interface EvaluateOptions {
   errorPage?: ErrorPage;
 }
 
-/**
- * When no evidence citing a page reads its text (no keywords, no max_age, no selector), only the
- * content check looks at it: is it a soft 404, the host's error page, a bot wall? Those pages are
- * small; a page past 64 KB is real content, and what it would have to say to be one of them is
- * said in its first 64 KB. Reading only that much makes a status-only audit several times cheaper.
- */
-export const CONTENT_CHECK_BYTES = 64 * 1024;
 
 export function preparePage(response: FetchedResponse, now: Date, { contentOnly = false } = {}): Page {
   if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
-  const body = contentOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
+  const prefixOnly = contentOnly && response.body.length > CONTENT_CHECK_BYTES;
+  const body = prefixOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
   const html = decodeBody(body, response.headers['content-type']);
   const facts = analyzeHtml(html);
   const loader = findScriptLoader(facts);
-  // A loader next to server-rendered dates means the content is there anyway.
-  const scriptFilled = loader && !newestPastDateIn(facts.text, chinaDay(now));
+  // A loader next to server-rendered dates means the content is there anyway; so does a page
+  // longer than the prefix read, which is no empty shell waiting for a script.
+  const scriptFilled = loader && !prefixOnly && !newestPastDateIn(facts.text, chinaDay(now));
   return { response, html, facts, ...(scriptFilled ? { scriptLoader: loader } : {}) };
 }
 

@@ -20,6 +20,14 @@ const BLOCK = new Set([
 const SCRIPT_CAP = 200_000;
 
 
+/**
+ * When no evidence citing a page reads its text (no keywords, no max_age, no selector), only the
+ * content check looks at it: is it a soft 404, the host's error page, a bot wall? Those pages are
+ * small; a page past 64 KB is real content, and what it would have to say to be one of them is
+ * said in its first 64 KB. Reading only that much makes a status-only audit several times cheaper.
+ */
+export const CONTENT_CHECK_BYTES = 64 * 1024;
+
 export function analyzeHtml(html: string): PageFacts {
   const textParts: string[] = [];
   const titleParts: string[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FetchResult } from '../fetch/fetcher.js';
 import { decodeBody } from '../fetch/decode.js';
 import { withoutSpaces } from '../util/text.js';
-import { analyzeHtml, looksLikeHtml } from './page.js';
+import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml } from './page.js';
 
 /** What a host answers for a page that cannot exist: its error page, learned once per run. */
 export interface ErrorPage {
@@ -10,6 +10,11 @@ export interface ErrorPage {
   status: number;
   /** The visible text, compacted, digits removed: what every missing page on the host shares. */
   fingerprint: string;
+  /**
+   * The error page is longer than a status-only page's prefix read: such a host's pages are read
+   * whole, since a prefix of the template alone would make every page look like the error page.
+   */
+  longerThanPrefix: boolean;
 }
 
 /**
@@ -35,7 +40,8 @@ export class ErrorPageProbe {
     const fetched = await this.fetch(probeUrl);
     if (!fetched.ok || !looksLikeHtml(fetched.headers['content-type'], fetched.body)) return undefined;
     const fingerprint = fingerprintOf(withoutSpaces(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text));
-    return fingerprint.length > 0 ? { probeUrl, status: fetched.status, fingerprint } : undefined;
+    if (fingerprint.length === 0) return undefined;
+    return { probeUrl, status: fetched.status, fingerprint, longerThanPrefix: fetched.body.length > CONTENT_CHECK_BYTES };
   }
 }
 

@@ -90,8 +90,11 @@ export class HostScheduler {
       const rate = own?.perHostRate ?? this.options.perHostRate;
       const concurrency = own?.perHostConcurrency ?? this.options.perHostConcurrency;
       const interval = (1000 / rate) * (1 + SPACING_MARGIN);
+      // At most floor(rate) in a second (one, below 1 a second), and never closer than the rate allows:
+      // at 2.5 a second, 2 per second, since the 3rd request of a 2-request window would make 3.
       const perWindow = Math.max(1, Math.floor(rate));
-      state = { limit: pLimit(concurrency), concurrency, interval, nextStart: 0, perWindow, window: perWindow * interval + WINDOW_SLACK_MS, recentSends: [] };
+      const window = 1000 * (1 + SPACING_MARGIN) * Math.max(1, perWindow / rate) + WINDOW_SLACK_MS;
+      state = { limit: pLimit(concurrency), concurrency, interval, nextStart: 0, perWindow, window, recentSends: [] };
       this.hosts.set(host, state);
     }
     return state;
