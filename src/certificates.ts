@@ -41,7 +41,8 @@ export class CertificateWatch {
       const { ca } = this.options.network ?? {};
       const { blockPrivate } = this.options.criteria.settings;
       // Through the host's own queue: a TLS handshake is a visit too.
-      report = this.scheduler.run(target.host, () => inspectCertificate(target.hostname, port, {
+      // A run that was stopped lets queued work through its waits; a handshake then is not wanted.
+      report = this.scheduler.run(target.host, async () => this.options.signal?.aborted ? undefined : inspectCertificate(target.hostname, port, {
         ...(ca ? { ca } : {}),
         ...(blockPrivate ? { blockAddress: isPrivateAddress } : {}),
         timeoutMs: Math.min(this.options.criteria.settings.timeoutMs, 10_000),

@@ -376,7 +376,7 @@ export class EvidenceArchive {
     } finally {
       await this.#handle.close();
     }
-    const safe = (text: string) => cleanMultiline(this.#redactor.text(text));
+    const safe = (text: string) => this.#redactor.text(cleanMultiline(text)); // cleaned first, as in safeReport
     const index: ArchiveIndex = {
       version: 1,
       warc: this.warcFile,

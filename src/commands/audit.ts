@@ -54,7 +54,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
   const stopAtDeadline = new AbortController();
   const deadline = stopAtDeadline.signal;
   const timer = setTimeout(() => {
-    io.stderr.write(`${catalogue(plan.lang).ui.stoppedAtMaxTime(Math.round(maxTimeMs / 60_000))}\n`);
+    io.stderr.write(`${catalogue(plan.lang).ui.stoppedAtMaxTime(Math.round(maxTimeMs / 6_000) / 10)}\n`);
     stopAtDeadline.abort();
   }, maxTimeMs);
   timer.unref();

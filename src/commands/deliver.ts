@@ -88,7 +88,8 @@ export async function notifyIfNeeded(audited: AuditReport, plan: RunPlan, passed
   try {
     for (const result of await sendNotifications(plan.notify.targets, summary, { dispatcher })) {
       // The answer is the webhook server's text: it could quote anything back.
-      if (!result.ok) io.stderr.write(`audit: notification to ${describeTarget(result.target)} failed: ${sanitize(redactor.text(result.detail))}\n`);
+      // Target and answer may come from an untrusted file or server: cleaned, then masked.
+      if (!result.ok) io.stderr.write(`audit: notification to ${sanitize(describeTarget(result.target))} failed: ${redactor.text(sanitize(result.detail))}\n`);
     }
   } finally {
     if (!io.dispatcher) await dispatcher.close();

@@ -104,7 +104,7 @@ function logProgress(stream: Stream, text: ProgressText, now: () => number, reda
   let tally: Tally | undefined;
   let stopped = false;
   const line = (message: string): void => {
-    stream.write(`${timestamp(now())} ${sanitize(redact(message))}\n`);
+    stream.write(`${timestamp(now())} ${redact(sanitize(message))}\n`); // cleaned first, as in safeReport
   };
   return {
     start(total, hosts) {

@@ -14,7 +14,9 @@ import { cleanMultiline } from './sanitize.js';
  */
 export function safeReport(report: AuditReport, redactor?: Redactor): AuditReport {
   if (!redactor) return cleanStrings(report, cleanMultiline);
-  const clean = (text: string) => cleanMultiline(redactor.text(text));
+  // Cleaned before it is masked: an escape or a bidi mark planted inside an echoed secret would
+  // otherwise hide it from the mask, and then vanish in the cleaning, leaving the secret whole.
+  const clean = (text: string) => redactor.text(cleanMultiline(text));
   const word = (text: string) => cleanMultiline(redactor.credentials(text));
   return cleanStrings(report, clean, word);
 }

@@ -203,6 +203,19 @@ describe('the redaction module', () => {
     expect(indicator!['fetch'].headers).toEqual({ 'set-cookie': '***', 'content-type': 'text/html' });
   });
 
+  it('masks a secret a server echoes with an escape or a bidi mark planted inside it', () => {
+    let out = '';
+    const redactor = createRedactor({ secrets: ['tenant-secret-42'] });
+    // Masked first and cleaned after, the planted characters would hide the secret from the mask and then vanish.
+    for (const planted of ['tenant-\u200esecret-42', 'tenant-\x1b[0msecret-42']) {
+      const progress = createProgress({ stream: { write: (s: string) => (out += s) }, quiet: false, lang: 'en', now: () => 0, redact: redactor.text });
+      progress.start(1, new Map([[`${planted}.example`, 1]]));
+      progress.urlDone(`${planted}.example`, `https://${planted}.example/`, 'ok', 1);
+    }
+    expect(out).not.toContain('tenant-secret-42');
+    expect(out).toContain('***');
+  });
+
   it('masks secrets in progress lines', () => {
     let out = '';
     const redactor = createRedactor({ secrets: ['tenant-secret-42'] });
