@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline, hasRegression } from '../history/baseline.js';
 import { catalogue } from '../i18n/index.js';
 import { createProgress } from '../progress/index.js';
-import { redactorFor } from '../util/redact.js';
+import { safeReport } from '../report/safe.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
 import { UsageError, type Io } from './io.js';
 import { NetworkConfigError } from '../network/index.js';
@@ -41,9 +41,11 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
     io.stderr.write(`${catalogue(plan.lang).ui.nothingToAudit}: ${catalogue(plan.lang).ui.selection(plan.selection.reason)}\n`);
   }
   const report = await audit(plan, io);
-  const written = await deliverReports(report, plan, io);
+  // One masked, cleaned copy for every report and the notification (see safeReport).
+  const safe = safeReport(report, plan.redactor);
+  const written = await deliverReports(safe, plan, io);
   const code = exitCodeFor(report, plan.policy);
-  await notifyIfNeeded(report, plan, code === EXIT.OK, written, io);
+  await notifyIfNeeded(safe, plan, code === EXIT.OK, written, io);
   return written.failed ? EXIT.USAGE : code;
 }
 
@@ -59,7 +61,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
   }, maxTimeMs);
   timer.unref();
   // Log lines and the archive's index.json mask what the reports mask (deliver.ts does the reports).
-  const redactor = redactorFor(plan.criteria);
+  const { redactor } = plan;
   plan.archive?.useRedactor(redactor);
   try {
     const report = await runAudit({

@@ -5,13 +5,11 @@ import { catalogue } from '../i18n/index.js';
 import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } from '../notify/index.js';
 import { FORMATTERS } from '../report/index.js';
 import { writeAtomically } from '../report/outputs.js';
-import { safeReport } from '../report/safe.js';
 import { sanitize } from '../report/sanitize.js';
 import { problemText } from '../report/words.js';
 import { leafResults } from '../score/score.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { hasRegression } from '../history/baseline.js';
-import { redactorFor, type Redactor } from '../util/redact.js';
 import { useColor, type Io } from './io.js';
 import type { RunPlan } from './prepare.js';
 
@@ -26,11 +24,10 @@ export interface Delivery {
  * Writes every requested report, each on its own: one unwritable path never costs the others,
  * and standard output is printed last so a pipe gets it even when a file failed.
  *
- * Every format gets the same safe copy of the report (see safeReport): secrets masked, terminal
- * escapes removed. Each format then escapes for its own syntax.
+ * `report` is the safe copy (see safeReport): secrets masked, terminal escapes removed. Each
+ * format then escapes for its own syntax.
  */
-export async function deliverReports(audited: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
-  const report = safeCopy(audited, plan);
+export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
   const delivery: Delivery = { files: [], failed: false };
   const sourcePath = repositoryPath(report.criteria.path, io);
   for (const target of plan.outputs) {
@@ -78,18 +75,17 @@ async function appendStepSummary(report: AuditReport, plan: RunPlan, io: Io): Pr
 }
 
 /** A failed notification is said on stderr and changes nothing else: the report is already written. */
-export async function notifyIfNeeded(audited: AuditReport, plan: RunPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
+export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
   if (plan.notify.targets.length === 0) return;
-  const redactor = redactorOf(plan);
-  // The robot is told what the reports say, and no more: the same masked, cleaned copy.
-  const summary = notifySummary(safeCopy(audited, plan), plan, passed, delivery.files[0]);
+  // The robot is told what the reports say, and no more: `report` is the same safe copy.
+  const summary = notifySummary(report, plan, passed, delivery.files[0]);
   if (!shouldNotify(plan.notify.on, summary)) return;
   const dispatcher = io.dispatcher ?? createDispatcher({ timeoutMs: 10_000 });
   try {
     for (const result of await sendNotifications(plan.notify.targets, summary, { dispatcher })) {
       // The answer is the webhook server's text: it could quote anything back.
       // Target and answer may come from an untrusted file or server: cleaned, then masked.
-      if (!result.ok) io.stderr.write(`audit: notification to ${sanitize(describeTarget(result.target))} failed: ${redactor.text(sanitize(result.detail))}\n`);
+      if (!result.ok) io.stderr.write(`audit: notification to ${sanitize(describeTarget(result.target))} failed: ${plan.redactor.text(sanitize(result.detail))}\n`);
     }
   } finally {
     if (!io.dispatcher) await dispatcher.close();
@@ -113,26 +109,4 @@ function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, repo
     ...(reportPath ? { reportPath } : {}),
     lang: plan.lang,
   };
-}
-
-/** The safe copy of a report, made once: the reports and the notification share it. */
-const safeCopies = new WeakMap<AuditReport, AuditReport>();
-function safeCopy(report: AuditReport, plan: RunPlan): AuditReport {
-  let safe = safeCopies.get(report);
-  if (!safe) {
-    safe = safeReport(report, redactorOf(plan));
-    safeCopies.set(report, safe);
-  }
-  return safe;
-}
-
-/** The criteria's `redact:` names and its hosts' header and cookie values, once per plan. */
-const redactors = new WeakMap<RunPlan, Redactor>();
-function redactorOf(plan: RunPlan): Redactor {
-  let redactor = redactors.get(plan);
-  if (!redactor) {
-    redactor = redactorFor(plan.criteria);
-    redactors.set(plan, redactor);
-  }
-  return redactor;
 }

@@ -13,6 +13,7 @@ import { DEFAULT_NOTIFY_ON, parseNotifyOn, parseNotifyTarget, type NotifyOn, typ
 import { FORMAT_NAMES } from '../report/index.js';
 import { parseOutputSpec, type OutputTarget } from '../report/outputs.js';
 import { changedLines, SelectionError, selectByChangedLines, selectByIds, type Selection } from '../select/index.js';
+import { redactorFor, type Redactor } from '../util/redact.js';
 import { languageFor, UsageError, type Io } from './io.js';
 import { applyRunFlags, parseNow, parseScore, type RunFlags } from './options.js';
 
@@ -63,6 +64,8 @@ export interface RunPlan {
   /** Opened last, once nothing else on the command line can fail. */
   archive?: EvidenceArchive;
   network: NetworkPlan;
+  /** What every output masks: the criteria's `redact:` names, its hosts' header and cookie values. */
+  redactor: Redactor;
 }
 
 export interface NetworkPlan {
@@ -99,6 +102,7 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     ...renderPlan(flags, io),
     network: await networkPlan(flags, criteria, io, settings.blockPrivate),
     ...(flags.archive ? { archive: await openArchive(flags.archive, criteria, io) } : {}),
+    redactor: redactorFor({ settings, hosts: criteria.hosts }),
   };
 }
 
