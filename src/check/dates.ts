@@ -17,14 +17,7 @@ const DATE_PATTERNS = [
 
 /** Every valid calendar date in the text, as YYYY-MM-DD, in order of appearance. */
 export function findDates(text: string): string[] {
-  const found: { index: number; date: string }[] = [];
-  for (const pattern of DATE_PATTERNS) {
-    for (const match of text.matchAll(pattern)) {
-      const date = toIsoDay(Number(match[1]), Number(match[3]), Number(match[4]));
-      if (date) found.push({ index: match.index ?? 0, date });
-    }
-  }
-  return found.sort((a, b) => a.index - b.index).map((f) => f.date);
+  return [...datesIn(text)].sort((a, b) => a.index - b.index).map((f) => f.date);
 }
 
 /**
@@ -32,14 +25,21 @@ export function findDates(text: string): string[] {
  * collecting, sorting and copying the thousand dates of a list page.
  */
 export function newestPastDateIn(text: string, today: string): string | undefined {
-  let newest: string | undefined;
+  return newestPast(daysOf(datesIn(text)), today);
+}
+
+/** Each valid date a pattern finds, pattern by pattern (not in text order). */
+function* datesIn(text: string): Generator<{ index: number; date: string }> {
   for (const pattern of DATE_PATTERNS) {
     for (const match of text.matchAll(pattern)) {
       const date = toIsoDay(Number(match[1]), Number(match[3]), Number(match[4]));
-      if (date && date <= today && (newest === undefined || date > newest)) newest = date;
+      if (date) yield { index: match.index ?? 0, date };
     }
   }
-  return newest;
+}
+
+function* daysOf(found: Iterable<{ date: string }>): Generator<string> {
+  for (const { date } of found) yield date;
 }
 
 /** A meta value with a time zone (article:modified_time) is converted to China's day first. */
