@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { SPACES_IN_LINE } from '../util/text.js';
 
 /** What the checks need from an HTML page, gathered in one streaming pass with no DOM. */
 export interface PageFacts {
@@ -88,13 +89,10 @@ function recordMeta(meta: Map<string, string[]>, attrs: Record<string, string>):
   meta.set(name, list);
 }
 
-/** Spaces within a line, the odd ones (ODD_SPACES) included, collapsed in one pass. */
-const SPACE_RUNS = /[ \t\f\v\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+/g;
-
 /** Collapses runs of spaces within a line and blank lines between them. */
 export function normaliseSpaces(text: string): string {
   return text
-    .replace(SPACE_RUNS, ' ')
+    .replace(SPACES_IN_LINE, ' ')
     .replace(/ ?\n[\s]*/g, '\n')
     .trim();
 }
