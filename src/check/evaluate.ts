@@ -1,5 +1,5 @@
-import * as cheerio from 'cheerio';
 import type { ArchiveRecordRef } from '../archive/index.js';
+import { cheerio } from '../criteria/selector.js';
 import type { Evidence } from '../criteria/types.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
@@ -112,7 +112,8 @@ function disguisedErrorPage(page: Page, options: EvaluateOptions): Reason | unde
   return undefined;
 }
 
-function withoutBody({ body: _body, ...rest }: FetchedResponse): Omit<FetchedResponse, 'body'> {
+/** What a report says of a fetch. Body and headers are let go: 20,000 results would hold them to the end. */
+function withoutBody({ body: _body, headers: _headers, ...rest }: FetchedResponse): Omit<FetchedResponse, 'body' | 'headers'> {
   return rest;
 }
 
@@ -168,9 +169,10 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
 /** The visible text the keyword and date search look at: the whole page, or what `selector` picks. */
 function scopedText(page: Page, selector: string | undefined): string | CheckResult {
   if (!selector) return page.facts!.text;
+  const { load } = cheerio(); // outside the try: a missing library is no fault of the selector
   let picked: string;
   try {
-    const $ = once(page, 'dom', () => cheerio.load(page.html!, { xml: { xmlMode: false, decodeEntities: true } }));
+    const $ = once(page, 'dom', () => load(page.html!, { xml: { xmlMode: false, decodeEntities: true } }));
     const selection = $(selector);
     if (selection.length === 0) return fail('content', reason('SELECTOR_EMPTY', { selector }));
     picked = selection.toArray().map((el) => $.html(el)).join('\n');

@@ -1,9 +1,24 @@
-import * as cheerio from 'cheerio';
+import { createRequire } from 'node:module';
+
+type Cheerio = typeof import('cheerio');
+
+let cheerioModule: Cheerio | undefined;
+
+/**
+ * cheerio, loaded on first use: it adds ~60 ms and several MB to every start-up, and only
+ * evidence with a `selector:` needs it. Loaded with require (its CommonJS build) because criteria
+ * validation is synchronous; validation and the audit share this one copy.
+ */
+export function cheerio(): Cheerio {
+  cheerioModule ??= createRequire(import.meta.url)('cheerio') as Cheerio;
+  return cheerioModule;
+}
 
 /** Asks the engine that will run the selector, so validation and audit agree on what is valid. */
 export function selectorProblem(selector: string): string | undefined {
+  const { load } = cheerio(); // outside the try: a missing library is no fault of the selector
   try {
-    cheerio.load('<html></html>')(selector);
+    load('<html></html>')(selector);
     return undefined;
   } catch (error) {
     return (error as Error).message;
