@@ -22,7 +22,7 @@ import { describeFsError } from '../util/fs-errors.js';
 import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WARCRecord, WARCSerializer, HeadersMultiMap, WARC_1_1 } from 'warcio';
+import type { HeadersMultiMap, WARCRecord } from 'warcio';
 import { DEFAULT_REDACTED_PARAMETERS, TOOL } from '../criteria/settings.js';
 import { cleanMultiline } from '../report/sanitize.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
@@ -146,27 +146,52 @@ const RESOURCE_SCHEME: Record<ResourceKind, string> = {
   'rendered-dom': 'urn:dom:',
 };
 
+type Warcio = typeof import('warcio');
+
+/** warcio, and the header map the archive writes records with. */
+interface Warc {
+  lib: Warcio;
+  SingleValueHeaders: typeof HeadersMultiMap;
+}
+
+let warcModule: Promise<Warc> | undefined;
+
+/**
+ * warcio (with pako and hash-wasm) adds ~20 ms and several MB to every start-up, and only --archive
+ * writes WARC: it is imported by the first open(), and each archive then uses it synchronously.
+ */
+function loadWarc(): Promise<Warc> {
+  warcModule ??= import('warcio').then(withSingleValueHeaders).catch((error: unknown) => {
+    warcModule = undefined;
+    throw error;
+  });
+  return warcModule;
+}
+
 /**
  * warcio's header map splits any value containing ",,," into several header lines, and throws for
  * a WARC-* header (a Target-URI with ",,," in its query would fail). Every WARC header we write has
  * one value, so nothing is split.
  */
-class SingleValueHeaders extends HeadersMultiMap {
-  override isMultiValue(): boolean {
-    return false;
+function withSingleValueHeaders(lib: Warcio): Warc {
+  class SingleValueHeaders extends lib.HeadersMultiMap {
+    override isMultiValue(): boolean {
+      return false;
+    }
   }
+  return { lib, SingleValueHeaders };
 }
 
 /** The usual order of WARC headers (type and id first, as most WARC writers do); the rest follow as given. */
 const LEADING_WARC_HEADERS = ['warc-type', 'warc-record-id', 'warc-date', 'warc-target-uri'];
 
-function singleValued(record: WARCRecord): WARCRecord {
+function singleValued(warc: Warc, record: WARCRecord): WARCRecord {
   const rank = (name: string) => {
     const at = LEADING_WARC_HEADERS.indexOf(name.toLowerCase());
     return at < 0 ? LEADING_WARC_HEADERS.length : at;
   };
   const entries = [...record.warcHeaders.headers.entries()].sort(([a], [b]) => rank(a) - rank(b)); // a stable sort
-  record.warcHeaders.headers = new SingleValueHeaders(entries);
+  record.warcHeaders.headers = new warc.SingleValueHeaders(entries);
   return record;
 }
 
@@ -174,13 +199,13 @@ function singleValued(record: WARCRecord): WARCRecord {
  * A request or response record whose block is the HTTP head as bytes (see httpHead) and the body.
  * warcio computes the block digest and length; the payload digest, over the body alone, is ours.
  */
-function httpRecord(type: 'request' | 'response', url: string, date: string, warcHeaders: HeaderPairs, head: Buffer, body: Buffer): WARCRecord {
-  const record = WARCRecord.create({
-    url, date, type, warcVersion: WARC_1_1,
+function httpRecord(warc: Warc, type: 'request' | 'response', url: string, date: string, warcHeaders: HeaderPairs, head: Buffer, body: Buffer): WARCRecord {
+  const record = warc.lib.WARCRecord.create({
+    url, date, type, warcVersion: warc.lib.WARC_1_1,
     warcHeaders: [...warcHeaders, ['WARC-Payload-Digest', `sha256:${sha256(body)}`]],
   }, [head, body]);
   record.httpHeaders = null; // the head is already in the block
-  return singleValued(record);
+  return singleValued(warc, record);
 }
 
 function recordId(): string {
@@ -203,6 +228,7 @@ export class EvidenceArchive {
   readonly warcPath: string;
   readonly indexPath: string;
 
+  #warc: Warc;
   #handle: FileHandle;
   #gzip: boolean;
   #createdAt: Date;
@@ -217,7 +243,8 @@ export class EvidenceArchive {
   #closing: Promise<{ warcPath: string; indexPath: string }> | undefined;
   #evidence = new Map<string, { evidence: ArchivedEvidence; refs: Map<string, ArchiveRecordRef> }>();
 
-  private constructor(dir: string, warcFile: string, handle: FileHandle, gzip: boolean, createdAt: Date, redact: ReadonlySet<string>, redactor: Redactor) {
+  private constructor(warc: Warc, dir: string, warcFile: string, handle: FileHandle, gzip: boolean, createdAt: Date, redact: ReadonlySet<string>, redactor: Redactor) {
+    this.#warc = warc;
     this.dir = dir;
     this.warcFile = warcFile;
     this.warcPath = join(dir, warcFile);
@@ -240,6 +267,7 @@ export class EvidenceArchive {
    * cannot be used. An existing WARC of the same second is never overwritten: `-2`, `-3`… is added.
    */
   static async open(dir: string, options: ArchiveOpenOptions = {}): Promise<EvidenceArchive> {
+    const warc = await loadWarc();
     const now = options.now ?? (() => new Date());
     const gzip = options.gzip ?? true;
     const folder = resolve(dir);
@@ -267,7 +295,7 @@ export class EvidenceArchive {
 
     const redact = new Set((options.redactRequestHeaders ?? DEFAULT_REDACTED_REQUEST_HEADERS).map((name) => name.toLowerCase()));
     const redactor = options.redactor ?? createRedactor({ names: DEFAULT_REDACTED_PARAMETERS });
-    const archive = new EvidenceArchive(folder, warcFile, handle, gzip, createdAt, redact, redactor);
+    const archive = new EvidenceArchive(warc, folder, warcFile, handle, gzip, createdAt, redact, redactor);
     const info: Record<string, string> = {
       software: `${TOOL.name}/${TOOL.version} (+${TOOL.homepage})`,
       format: 'WARC File Format 1.1',
@@ -275,9 +303,9 @@ export class EvidenceArchive {
       description: 'Evidence pages fetched by an evidence-audit run, as fetched: every request and response (bodies stored decoded), and the rendered DOM and screenshot of rendered pages.',
       ...options.info,
     };
-    const warcinfo = WARCRecord.createWARCInfo({ filename: warcFile, date: createdAt.toISOString(), warcVersion: WARC_1_1 }, info);
+    const warcinfo = warc.lib.WARCRecord.createWARCInfo({ filename: warcFile, date: createdAt.toISOString(), warcVersion: warc.lib.WARC_1_1 }, info);
     try {
-      await archive.#append([singleValued(warcinfo)]);
+      await archive.#append([singleValued(warc, warcinfo)]);
     } catch (error) {
       await handle.close().catch(() => {});
       await rm(archive.warcPath, { force: true }).catch(() => {});
@@ -301,14 +329,14 @@ export class EvidenceArchive {
     const sent = requestHeaders(url, exchange.request.headers, this.#redact);
     const requestWarcHeaders: HeaderPairs = [['WARC-Record-ID', requestId], ['WARC-Concurrent-To', responseId]];
     if (sent.redacted.length > 0) requestWarcHeaders.push([NOTE_HEADER, `values of ${sent.redacted.join(', ')} redacted`]);
-    const request = httpRecord('request', url, date, requestWarcHeaders, httpHead(requestLine(url), sent.pairs), Buffer.alloc(0));
+    const request = httpRecord(this.#warc, 'request', url, date, requestWarcHeaders, httpHead(requestLine(url), sent.pairs), Buffer.alloc(0));
 
     const truncated = response.truncated === true;
     const answered = responseHeaders(response.headers, response.body.length, truncated);
     const responseWarcHeaders: HeaderPairs = [['WARC-Record-ID', responseId], ['WARC-Concurrent-To', requestId], [NOTE_HEADER, answered.note]];
     if (truncated) responseWarcHeaders.push(['WARC-Truncated', 'length']);
     const head = httpHead(statusLine(response.status, response.statusText), answered.pairs);
-    const record = httpRecord('response', url, date, responseWarcHeaders, head, response.body);
+    const record = httpRecord(this.#warc, 'response', url, date, responseWarcHeaders, head, response.body);
 
     const [, offset] = await this.#append([request, record]);
     return {
@@ -327,11 +355,11 @@ export class EvidenceArchive {
     this.#assertOpen();
     const date = fetchedAt.toISOString();
     const id = recordId();
-    const record = WARCRecord.create({
-      url: `${RESOURCE_SCHEME[kind]}${url}`, date, type: 'resource', warcVersion: WARC_1_1,
+    const record = this.#warc.lib.WARCRecord.create({
+      url: `${RESOURCE_SCHEME[kind]}${url}`, date, type: 'resource', warcVersion: this.#warc.lib.WARC_1_1,
       warcHeaders: [['WARC-Record-ID', id], ['Content-Type', contentType.replace(/[\r\n]+/g, ' ')], [KIND_HEADER, kind]],
     }, [body]);
-    singleValued(record);
+    singleValued(this.#warc, record);
     const [offset] = await this.#append([record]);
     return {
       warcFile: this.warcFile,
@@ -421,7 +449,7 @@ export class EvidenceArchive {
    */
   #append(records: WARCRecord[]): Promise<number[]> {
     // The place in the queue is taken now, synchronously, so close() always waits for this write.
-    const serialising = Promise.all(records.map((record) => WARCSerializer.serialize(record, { gzip: this.#gzip })));
+    const serialising = Promise.all(records.map((record) => this.#warc.lib.WARCSerializer.serialize(record, { gzip: this.#gzip })));
     const run = this.#queue.then(async () => {
       const serialised = await serialising;
       if (this.#failure) throw this.#failure;
