@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { stringWidth } from '../util/width.js';
 import type { ProgressText } from '../i18n/index.js';
 import type { Snapshot } from './tally.js';
 

@@ -1,5 +1,5 @@
-import { Chalk, type ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
+import type { ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
 import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
@@ -7,16 +7,28 @@ import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
+import { stringWidth } from '../util/width.js';
 
 const TITLE_WIDTH = 28;
 
 type Row = { cells: string[]; verdict?: Verdict; dim?: boolean };
 
+let chalkModule: typeof import('chalk') | undefined;
+
+/**
+ * chalk probes the terminal's colour support when imported, and only the table paints: it is
+ * loaded with the first table, by require since formatting is synchronous (Node ≥ 20.19).
+ */
+function painter(color: boolean): ChalkInstance {
+  chalkModule ??= createRequire(import.meta.url)('chalk') as typeof import('chalk');
+  return new chalkModule.Chalk({ level: color ? 1 : 0 });
+}
+
 /** The terminal table: one row per indicator in tree order, CJK-aware widths, then the totals. */
 export const tableFormatter: Formatter = {
   name: 'table',
   format(report, options) {
-    const chalk = new Chalk({ level: options.color ? 1 : 0 });
+    const chalk = painter(options.color);
     const t = catalogue(options.lang);
     const rows = report.indicators.flatMap((r) => indicatorRows(r, 0, options.verbose, options.lang));
     const lines = [chalk.bold(sanitize(report.title)), ...renderRows(t.ui.headers, rows, chalk, options.columns), '', ...summary(report, chalk, t)];
