@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
 import { catalogue, type ProgressText } from '../i18n/index.js';
 import { sanitize } from '../report/sanitize.js';
 import { renderBarLine } from './render.js';
@@ -27,6 +28,14 @@ type Stream = ProgressOptions['stream'];
 
 /** Hosts listed by name in the interrupted line; the rest are counted. */
 const MAX_HOSTS_LISTED = 10;
+
+let cliProgressModule: typeof import('cli-progress') | undefined;
+
+/** cli-progress (27 modules) is only needed to draw a bar on a terminal: loaded with the first bar. */
+function cliProgress(): typeof import('cli-progress') {
+  cliProgressModule ??= createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+  return cliProgressModule;
+}
 
 /**
  * Progress on `stream` (stderr): a bar on a terminal; in cron and CI one timestamped line per
@@ -57,7 +66,7 @@ export function createProgress(options: ProgressOptions): ProgressEvents {
  */
 function barProgress(stream: Stream, text: ProgressText, now: () => number, redact: (line: string) => string): ProgressEvents {
   let tally: Tally | undefined;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let stopped = false;
   return {
     start(total, hosts) {
@@ -65,7 +74,7 @@ function barProgress(stream: Stream, text: ProgressText, now: () => number, reda
       const t = new Tally(total, hosts, now());
       tally = t;
       if (t.total === 0) return;
-      bar = new cliProgress.SingleBar({
+      bar = new (cliProgress().SingleBar)({
         // cli-progress only writes strings and reads isTTY/columns; readline's cursor helpers do the same.
         stream: stream as unknown as NodeJS.WritableStream,
         format: (_options, params) => {
