@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LineCounter, Parser, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { Document, ErrorCode, Node, Pair, YAMLMap } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isNode, isPair, isScalar, isSeq, visit } from 'yaml';
+import type { CST, Document, ErrorCode, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
@@ -240,20 +240,63 @@ const PIECE_DEPTH_MARGIN = 8;
  * counting the constructs open at once.
  */
 export function tooDeepAt(text: string, limit = MAX_YAML_DEPTH): number | undefined {
-  if (nestingBound(text) <= limit) return undefined;
-  const parser = new Parser();
-  const stack = parser.stack;
+  const parsed = parseTokens(text, undefined, limit);
+  return 'tooDeep' in parsed ? parsed.tooDeep : undefined;
+}
+
+/** yaml's syntax tokens for a text, or where it first nests deeper than `limit`. */
+function parseTokens(source: string, onNewLine: ((offset: number) => void) | undefined, limit: number): { tokens: CST.Token[] } | { tooDeep: number } {
+  const parser = new Parser(onNewLine);
   let at: number | undefined;
-  stack.push = (...items) => {
-    const length = Array.prototype.push.apply(stack, items);
-    if (length > limit) at ??= parser.offset;
-    return length;
-  };
-  for (const token of parser.parse(text)) {
-    void token;
-    if (at !== undefined) return at;
+  if (nestingBound(source) > limit) {
+    const stack = parser.stack;
+    stack.push = (...items) => {
+      const length = Array.prototype.push.apply(stack, items);
+      if (length > limit) at ??= parser.offset;
+      return length;
+    };
   }
-  return at;
+  const tokens: CST.Token[] = [];
+  for (const token of parser.parse(source)) {
+    if (at !== undefined) return { tooDeep: at };
+    tokens.push(token);
+  }
+  return at === undefined ? { tokens } : { tooDeep: at };
+}
+
+/** What parseDocument is given here: the whole file's options, or a piece's. */
+type YamlOptions = { lineCounter?: LineCounter; uniqueKeys: true; prettyErrors: boolean };
+
+/**
+ * parseDocument(source, options), with tooDeepAt's check made in the same pass: yaml's parser runs once,
+ * not once to measure the depth and again to build the tree, and the tree is composed only when the
+ * text nests no deeper than `limit`. As in parseDocument, a second document ends the composing with a
+ * MULTIPLE_DOCS error; the depth is checked over the whole text first, as tooDeepAt always did.
+ * Errors are not prettified, whatever `options` say: `yamlMessage` gives what the reader kept of a prettified one.
+ */
+function parseYaml(source: string, options: YamlOptions, limit: number): { doc: Document } | { tooDeep: number } {
+  const parsed = parseTokens(source, options.lineCounter?.addNewLine, limit);
+  if ('tooDeep' in parsed) return parsed;
+  let doc: Document | undefined;
+  for (const next of new Composer(options).compose(parsed.tokens, true, source.length)) {
+    if (!doc) {
+      doc = next;
+    } else if (doc.options.logLevel !== 'silent') {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  // compose(…, true) yields a document for any text, an empty one too.
+  return { doc: doc! };
+}
+
+/**
+ * The first line of a yaml error or warning as the reader shows it: what prettyErrors would leave of
+ * it once its " at line L, column C" is taken off (it adds that to every error with a position).
+ */
+function yamlMessage(error: YAMLError): string {
+  const pretty = error.pos[0] === -1 ? error.message : `${error.message} at line 1, column 1`;
+  return pretty.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /**
@@ -328,8 +371,9 @@ const SYNTAX_FIXES: Partial<Record<ErrorCode, string>> = {
 function parseItem(chunk: string): Node | undefined {
   // A piece sits a few levels below the whole document's root, so one that comes near the limit is
   // left to the whole-document read, which alone can say exactly where the file goes too deep.
-  if (tooDeepAt(chunk, MAX_YAML_DEPTH - PIECE_DEPTH_MARGIN) !== undefined) return undefined;
-  const doc = parseDocument(chunk, PIECE_OPTIONS);
+  const parsed = parseYaml(chunk, PIECE_OPTIONS, MAX_YAML_DEPTH - PIECE_DEPTH_MARGIN);
+  if ('tooDeep' in parsed) return undefined;
+  const doc = parsed.doc;
   const list = doc.contents;
   if (!isCleanPiece(doc, chunk) || !isSeq(list) || list.flow || list.items.length !== 1) return undefined;
   return list.items[0] as Node;
@@ -357,19 +401,20 @@ class CriteriaReader {
 
   /** Reads the file as one YAML document. */
   read(): Criteria | undefined {
-    const deep = tooDeepAt(this.text);
-    if (deep !== undefined) {
+    // The Document gets the options it always had; the parser records each line start in this.lines as it goes.
+    const parsed = parseYaml(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true }, MAX_YAML_DEPTH);
+    if ('tooDeep' in parsed) {
       this.lines = countLines(this.text);
-      this.report(this.linePos(deep), `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
+      this.report(this.linePos(parsed.tooDeep), `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
         'a criteria file needs a few levels: look for brackets that are never closed, or indentation that keeps growing');
       return undefined;
     }
-    const doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    const doc = parsed.doc;
     const reported = new Set<string>();
     for (const error of doc.errors) {
       const message = error.code === 'MULTIPLE_DOCS'
         ? 'the file holds more than one YAML document'
-        : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        : yamlMessage(error);
       const pos = this.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
       // One bad indent makes yaml raise several errors at the same spot; one is enough.
       if (reported.has(`${pos.line}:${pos.col}`)) continue;
@@ -381,7 +426,7 @@ class CriteriaReader {
     for (const warning of doc.warnings) {
       // Unresolved tags were reported above; what is left (an unknown %YAML version) is worth a word.
       if (warning.code === 'TAG_RESOLVE_FAILED') continue;
-      this.report(this.linePos(warning.pos[0]), `YAML: ${warning.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      this.report(this.linePos(warning.pos[0]), `YAML: ${yamlMessage(warning)}`,
         'remove the %YAML directive; criteria files are YAML 1.2', 'warning');
     }
     const root = doc.contents;
@@ -435,8 +480,9 @@ class CriteriaReader {
   private readHead(split: IndicatorSplit): YAMLMap | undefined {
     const cut = split.end - split.start;
     const head = this.text.slice(0, split.start) + this.text.slice(split.end);
-    if (tooDeepAt(head) !== undefined) return undefined;
-    const doc = parseDocument(head, PIECE_OPTIONS);
+    const parsed = parseYaml(head, PIECE_OPTIONS, MAX_YAML_DEPTH);
+    if ('tooDeep' in parsed) return undefined;
+    const doc = parsed.doc;
     const root = doc.contents;
     if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
     this.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
