@@ -53,6 +53,8 @@ interface Citation {
   indicator: Indicator;
   /** `new URL(url).href`: host case, default ports and an empty path do not make two URLs differ. */
   key: string;
+  /** Whether the URL parses, with the http: scheme. */
+  http: boolean;
   /** The title as a label to compare, or undefined when the evidence has none (it shows its URL). */
   label: string | undefined;
 }
@@ -77,7 +79,7 @@ export function lintCriteria(criteria: Criteria): LintDiagnostic[] {
         'add the links the table cites for it; keep `evidence: []` only if the table really cites none');
     }
     for (const evidence of indicator.evidence ?? []) {
-      citations.push({ evidence, indicator, key: urlKey(evidence.url), label: labelOf(evidence) });
+      citations.push({ evidence, indicator, ...parseUrl(evidence.url), label: labelOf(evidence) });
     }
   }
 
@@ -91,7 +93,7 @@ export function lintCriteria(criteria: Criteria): LintDiagnostic[] {
 
   for (const citation of citations) {
     const { evidence, indicator } = citation;
-    if (isHttp(evidence.url)) {
+    if (citation.http) {
       push('insecure-http', evidence.position,
         `evidence ${quoteTitle(evidence)} in ${indicator.id} links over plain http: ${evidence.url}`,
         'use https:// if the site supports it');
@@ -118,20 +120,32 @@ export function lintCriteria(criteria: Criteria): LintDiagnostic[] {
 
 type Push = (rule: LintRule, pos: SourcePosition, message: string, fix: string) => void;
 
-/** The citations of one URL, in file order; there are at least two. */
+/**
+ * The citations of one URL, in file order; there are at least two. A URL may be cited thousands of
+ * times (a site's home page), so nothing here rescans the earlier citations for each one: a label is
+ * compared with each distinct earlier label (few, as a rule: the same column's title again and again),
+ * and the first citation in each indicator is looked up.
+ */
 function lintRepeatedUrl(list: Citation[], push: Push): void {
   const first = list[0]!;
   const reportedLabel = new Set<Citation>();
 
   // A label unrelated to every earlier label of the URL: reported once per new label, naming the
   // first citation whose label it contradicts.
-  for (let i = 1; i < list.length; i++) {
-    const here = list[i]!;
-    if (here.label === undefined) continue;
-    const earlier = list.slice(0, i).filter((c) => c.label !== undefined);
-    if (earlier.some((c) => sameLabel(c.label!, here.label!))) continue;
-    const other = earlier[0];
-    if (!other) continue;
+  let firstLabelled: Citation | undefined;
+  const seen = new Set<string>();
+  const labels: string[] = [];
+  for (const here of list) {
+    const label = here.label;
+    if (label === undefined) continue;
+    const other = firstLabelled;
+    const known = seen.has(label) || labels.some((earlier) => sameLabel(earlier, label));
+    if (!seen.has(label)) {
+      seen.add(label);
+      labels.push(label);
+    }
+    firstLabelled ??= here;
+    if (known || !other) continue;
     reportedLabel.add(here);
     push('same-url-different-labels', here.evidence.position,
       `evidence "${here.evidence.title}" (${here.indicator.id}) links to the same URL as "${other.evidence.title}" ` +
@@ -140,11 +154,11 @@ function lintRepeatedUrl(list: Citation[], push: Push): void {
   }
 
   // The same URL twice in one indicator; a different label is already reported above.
-  for (let i = 1; i < list.length; i++) {
-    const here = list[i]!;
-    if (reportedLabel.has(here)) continue;
-    const before = list.slice(0, i).find((c) => c.indicator === here.indicator);
-    if (!before) continue;
+  const firstIn = new Map<Indicator, Citation>();
+  for (const here of list) {
+    const before = firstIn.get(here.indicator);
+    if (!before) firstIn.set(here.indicator, here);
+    if (!before || reportedLabel.has(here)) continue;
     push('duplicate-evidence', here.evidence.position,
       `indicator ${here.indicator.id} cites ${here.evidence.url} twice (first at line ${before.evidence.position.line})`,
       'remove the repeated entry, or correct it to the link that was meant');
@@ -167,19 +181,13 @@ function* walk(indicators: readonly Indicator[]): Generator<Indicator> {
   }
 }
 
-function urlKey(url: string): string {
+/** The URL parsed once, for its key and its scheme; one that does not parse is its own key. */
+function parseUrl(url: string): { key: string; http: boolean } {
   try {
-    return new URL(url).href;
+    const parsed = new URL(url);
+    return { key: parsed.href, http: parsed.protocol === 'http:' };
   } catch {
-    return url;
-  }
-}
-
-function isHttp(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'http:';
-  } catch {
-    return false;
+    return { key: url, http: false };
   }
 }
 
