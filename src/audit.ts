@@ -106,10 +106,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const checkUrl = async (url: string, citing: Evidence[]) => {
     const refs: Promise<ArchiveRecordRef>[] = [];
     const context = options.archive ? { ...fetchContext, onExchange: (e: Exchange) => refs.push(options.archive!.addExchange(toArchivedExchange(e))) } : fetchContext;
-    const fetched = await fetchUrl(url, context);
-    const evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
-    await nextTurn();
-    const outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
+    const hold = fetchContext.scheduler.pageHold();
+    let fetched: FetchResult, evaluateOptions: EvaluateOptions, outcome: Page | FetchFailure | Error;
+    try {
+      fetched = await fetchUrl(url, context, hold);
+      evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
+      await nextTurn();
+      outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
+    } finally {
+      hold.release();
+    }
     const archived = await whatWasArchived(refs);
     // A host never reached, or a run already stopped, has no certificate worth a handshake.
     // The fetch's own warnings (an https link redirected to plain http) come first.

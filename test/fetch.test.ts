@@ -61,6 +61,33 @@ describe('politeness', () => {
     }
   });
 
+  it('keeps its pace when a start is a little late, instead of pushing every later start back', async () => {
+    vi.useFakeTimers();
+    try {
+      // Between the 3rd and 4th starts the scheduler's clock jumps 30 ms, as a busy event loop
+      // makes a sleeping request wake late.
+      let lag = 0;
+      const now = () => performance.now() + lag;
+      setTimeout(() => (lag = 30), 250);
+      const scheduler = new HostScheduler({ perHostRate: 10, perHostConcurrency: 1, concurrency: 4 }, now);
+      const starts: number[] = [];
+      const task = () => { starts.push(now()); return Promise.resolve(); };
+      const all = Promise.all(Array.from({ length: 11 }, () => scheduler.run('a.example', task)));
+      await vi.runAllTimersAsync();
+      await all;
+      const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+      // The late start came 30 ms late; the one after it made up for it.
+      expect(gaps[2]).toBeGreaterThanOrEqual(130);
+      expect(gaps[3]).toBeLessThanOrEqual(75);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+      // Eleven starts at 10 a second span one 1-second window (1.005 s plus its 15 ms of slack), no more.
+      expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual(1021);
+      expect(mostInOneSecond(starts)).toBe(10);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps a fractional rate too: at 2.5 a second, never 3 requests in one second', async () => {
     vi.useFakeTimers();
     try {
@@ -146,6 +173,62 @@ describe('politeness', () => {
     await fetchUrl(`${server.origin}/`, context());
     expect(seen[0]!.ua).toMatch(/^evidence-audit\/\d+\.\d+\.\d+ \(\+https?:\/\/\S+\)$/);
   });
+});
+
+describe('pages in hand', () => {
+  /** A request that answers at once; its place in hand is kept until the test releases it. */
+  const answer = () => Promise.resolve('answered');
+
+  it('holds at most twice concurrency pages, fetched and not yet checked', async () => {
+    const scheduler = new HostScheduler({ perHostRate: 1000, perHostConcurrency: 2, concurrency: 1 });
+    const holds = Array.from({ length: 4 }, () => scheduler.pageHold());
+    const done: number[] = [];
+    const all = holds.map((hold, i) => scheduler.runRequest(`h${i}.example`, (sent) => { sent(); return answer(); }, undefined, hold).then(() => done.push(i)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toHaveLength(2);
+    holds[done[0]!]!.release();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toHaveLength(3);
+    for (const hold of holds) hold.release();
+    await Promise.all(all);
+    expect(done).toHaveLength(4);
+  });
+
+  it('never makes a probe wait behind a page that waits for a place', async () => {
+    // Every place is held by pages that wait for their hosts' error-page probes. A further page of
+    // one of those hosts queues for a place; the host's probe, which takes none, must still go.
+    const scheduler = new HostScheduler({ perHostRate: 1000, perHostConcurrency: 2, concurrency: 1 });
+    const inHand = [scheduler.pageHold(), scheduler.pageHold()];
+    await Promise.all(inHand.map((hold, i) => scheduler.runRequest(`h${i}.example`, (sent) => { sent(); return answer(); }, undefined, hold)));
+    const waiting = scheduler.pageHold();
+    let queuedPageSent = false;
+    const queued = scheduler.runRequest('h0.example', (sent) => { sent(); queuedPageSent = true; return answer(); }, undefined, waiting);
+    const probe = await Promise.race([scheduler.runRequest('h0.example', (sent) => { sent(); return answer(); }), new Promise((r) => setTimeout(() => r('stuck'), 1000))]);
+    expect(probe).toBe('answered');
+    expect(queuedPageSent).toBe(false);
+    inHand[0]!.release();
+    await queued;
+    expect(queuedPageSent).toBe(true);
+    inHand[1]!.release();
+    waiting.release();
+  });
+
+  it('finishes an audit whose pages all wait for their hosts\' probes at concurrency 1', async () => {
+    const sites = await Promise.all(['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((host) => recordingServer(0, host)));
+    const { parseCriteria } = await import('../src/criteria/load.js');
+    const { runAudit } = await import('../src/audit.js');
+    const evidence = sites.flatMap(({ server }) => [1, 2, 3].map((i) => `{ url: "${server.origin}/p${i}" }`));
+    const yaml = `version: 1
+settings: { per_host_rate: 1000, per_host_concurrency: 2, concurrency: 1, retries: 0 }
+indicators:
+  - { title: A, weight: 1, evidence: [${evidence.join(', ')}] }
+`;
+    const { criteria } = parseCriteria(yaml, 'c.yaml');
+    const report = await runAudit({ criteria: criteria!, dispatcher: new Agent(), now: new Date() });
+    expect(report.indicators[0]!.evidence!.map((e) => e.httpStatus)).toEqual(Array(9).fill(200));
+    // Each host got its three pages and one probe.
+    expect(sites.map(({ seen }) => seen.length)).toEqual([4, 4, 4]);
+  }, 10_000);
 });
 
 describe('interruption', () => {

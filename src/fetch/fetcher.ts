@@ -7,7 +7,7 @@ import { proxyFor, type ProxySettings } from '../network/index.js';
 import { sleep } from '../util/sleep.js';
 import { classifyError, isRetryable, type FetchError } from './errors.js';
 import { validatorHeaders, type CachedResponse, type ResponseCache } from './cache.js';
-import type { HostScheduler, MarkSent } from './scheduler.js';
+import type { HostScheduler, MarkSent, PageHold } from './scheduler.js';
 import { withWireTime, type WireTimeOptions } from './wire-time.js';
 
 export interface RedirectHop {
@@ -93,8 +93,12 @@ const ZLIB_LENIENT = { finishFlush: zlibConstants.Z_SYNC_FLUSH };
 
 type Attempt = (Omit<FetchedResponse, keyof FetchBase> & { retryAfterMs?: number }) | { ok: false; error: FetchError };
 
-/** GET with redirects followed one hop at a time, so each hop is rate-limited and recorded. */
-export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchResult> {
+/**
+ * GET with redirects followed one hop at a time, so each hop is rate-limited and recorded. With a
+ * hold, each request takes a place among the pages in hand; the final answer's place is left for
+ * the caller to give back once the page is checked.
+ */
+export async function fetchUrl(url: string, ctx: FetchContext, hold?: PageHold): Promise<FetchResult> {
   const started = performance.now();
   const redirects: RedirectHop[] = [];
   const visited = new Set<string>();
@@ -105,13 +109,15 @@ export async function fetchUrl(url: string, ctx: FetchContext): Promise<FetchRes
 
   for (;;) {
     visited.add(current);
-    const outcome = await fetchWithRetries(current, ctx);
+    const outcome = await fetchWithRetries(current, ctx, hold);
     attempts += outcome.attempts;
     const { result } = outcome;
     if (!result.ok) return { ...base(), ok: false, error: result.error };
 
     const location = result.headers['location'];
     if (!REDIRECT_STATUSES.has(result.status) || !location) return { ...base(), ...result };
+    // A hop is not the page; holding its place while the next hop waits for its host could deadlock.
+    hold?.release();
 
     const next = redirectTarget(location, current);
     if (!next) {
@@ -141,17 +147,18 @@ function redirectTarget(location: string, base: string): string | undefined {
   }
 }
 
-async function fetchWithRetries(url: string, ctx: FetchContext): Promise<{ result: Attempt; attempts: number }> {
+async function fetchWithRetries(url: string, ctx: FetchContext, hold?: PageHold): Promise<{ result: Attempt; attempts: number }> {
   const host = new URL(url).host;
   let attempt = 0;
   for (;;) {
     attempt++;
-    const result = await ctx.scheduler.runRequest(host, (sent) => fetchOnce(url, ctx, sent), ctx.signal);
+    const result = await ctx.scheduler.runRequest(host, (sent) => fetchOnce(url, ctx, sent), ctx.signal, hold);
     const retryable = wantsRetry(result, ctx);
     const later = retryable ? tooLateToWait(result, host) : undefined;
     if (later) return { result: later, attempts: attempt };
     const again = attempt <= ctx.settings.retries && !ctx.signal?.aborted && retryable;
     if (!again) return { result, attempts: attempt };
+    hold?.release(); // an answer to be retried is let go; the backoff holds no place
     await sleep(backoffMs(attempt, result, ctx.random ?? Math.random), ctx.signal);
   }
 }

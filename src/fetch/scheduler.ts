@@ -13,6 +13,18 @@ export interface SchedulerOptions {
 /** Tells the scheduler the request is on the wire (see withWireTime). */
 export type MarkSent = () => void;
 
+/**
+ * One URL's place among the pages in hand (see HostScheduler.pageHold): taken just before its
+ * request goes out, given back once its page has been checked, or at once for a response that is
+ * not the page (a redirect hop, an attempt to be retried).
+ */
+export interface PageHold {
+  /** Resolves once the place is held, or early when the signal aborts (the caller checks it). */
+  take(signal?: AbortSignal): Promise<void>;
+  /** Gives the place back; harmless when none is held, and a place still queued for is dropped. */
+  release(): void;
+}
+
 interface HostState {
   limit: LimitFunction;
   concurrency: number;
@@ -23,6 +35,8 @@ interface HostState {
   window: number;
   /** When each of the latest `perWindow` requests was actually sent, once it has been. */
   recentSends: Promise<number>[];
+  /** Settles once the host's latest request has claimed its start (see afterPreviousClaim). */
+  lastClaim: Promise<void>;
 }
 
 /**
@@ -31,6 +45,7 @@ interface HostState {
  * request 12 ms late, which put rate + 1 requests into one of its 1-second windows.
  */
 const SPACING_MARGIN = 0.005;
+const NO_QUEUE = { previous: Promise.resolve(), done: () => undefined };
 const WINDOW_SLACK_MS = 15;
 
 /**
@@ -47,11 +62,25 @@ const WINDOW_SLACK_MS = 15;
  */
 export class HostScheduler {
   private readonly global: LimitFunction;
+  private readonly inHand: LimitFunction;
   private readonly hosts = new Map<string, HostState>();
 
   // A monotonic clock: a wall-clock step (NTP on a cron server) must never let requests bunch up.
   constructor(private readonly options: SchedulerOptions, private readonly now: () => number = () => performance.now()) {
     this.global = pLimit(options.concurrency);
+    this.inHand = pLimit(2 * options.concurrency);
+  }
+
+  /**
+   * A place among the pages in hand: fetched or being fetched, and not yet checked. There are
+   * twice `concurrency` places: as many pages as may be on the wire, and as many again waiting to
+   * be checked. Without a bound, with hundreds of hosts every per-host worker held a finished body
+   * while pages queued to be checked: 400 bodies (100 MB) at 200 hosts. The place is taken only
+   * once the host's turn has come, so requests still waiting on a slow host's rate never hold one;
+   * error-page probes and renders take none, since a page in hand may be waiting for them.
+   */
+  pageHold(): PageHold {
+    return new Hold(this.inHand);
   }
 
   /** For work that is on the wire as soon as it starts (a browser page load, a TLS handshake). */
@@ -60,13 +89,25 @@ export class HostScheduler {
   }
 
   /** For an HTTP request: `task` calls `sent` once its headers are being written. */
-  runRequest<T>(host: string, task: (sent: MarkSent) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  runRequest<T>(host: string, task: (sent: MarkSent) => Promise<T>, signal?: AbortSignal, hold?: PageHold): Promise<T> {
     const state = this.host(host);
     return state.limit(async () => {
-      // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
-      await sleep(state.nextStart - this.now(), signal);
+      // Only requests that take a place in hand queue for their claim: one without (a probe, a
+      // render's gate) may be what a page in hand waits for, and must never queue behind a
+      // request that waits for that page's place.
+      const claimed = hold ? this.afterPreviousClaim(state) : NO_QUEUE;
+      try {
+        await claimed.previous;
+        // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
+        await sleep(state.nextStart - this.now(), signal);
+        await hold?.take(signal);
+      } catch (error) {
+        claimed.done();
+        throw error;
+      }
       return this.global(async () => {
         const { wait, windowStart, sent } = this.claimStart(state);
+        claimed.done();
         try {
           await sleep(wait, signal);
           await this.spacedAfter(await windowStart, state.window, signal);
@@ -94,10 +135,23 @@ export class HostScheduler {
       // at 2.5 a second, 2 per second, since the 3rd request of a 2-request window would make 3.
       const perWindow = Math.max(1, Math.floor(rate));
       const window = 1000 * (1 + SPACING_MARGIN) * Math.max(1, perWindow / rate) + WINDOW_SLACK_MS;
-      state = { limit: pLimit(concurrency), concurrency, interval, nextStart: 0, perWindow, window, recentSends: [] };
+      state = { limit: pLimit(concurrency), concurrency, interval, nextStart: 0, perWindow, window, recentSends: [], lastClaim: Promise.resolve() };
       this.hosts.set(host, state);
     }
     return state;
+  }
+
+  /**
+   * A host's requests reach their claim in turn: one waits for the claim before it, and only then
+   * reads the host's next start. Two workers of a host that both read it before either claimed
+   * once took a global slot each, the second to sit out its interval inside the pool, and at 20
+   * hosts × 2 workers against 32 slots four hosts started half a second late.
+   */
+  private afterPreviousClaim(state: HostState): { previous: Promise<void>; done: () => void } {
+    const previous = state.lastClaim;
+    let done!: () => void;
+    state.lastClaim = new Promise<void>((resolve) => (done = resolve));
+    return { previous, done };
   }
 
   /**
@@ -106,8 +160,13 @@ export class HostScheduler {
    */
   private claimStart(state: HostState): { wait: number; windowStart: Promise<number>; sent: MarkSent } {
     const now = this.now();
-    const start = Math.max(now, state.nextStart);
-    state.nextStart = start + state.interval;
+    const planned = state.nextStart;
+    const start = Math.max(now, planned);
+    // A start a little late (a busy event loop) keeps the plan, and the next one makes up for it,
+    // at least half an interval later: pushing every later start back made 50 starts, each a few
+    // ms late, cost a 10 s run half a second. The 1-second windows below still hold the rate. A
+    // start later than that (the host was idle, or stalled) begins a new plan rather than a burst.
+    state.nextStart = start - planned <= state.interval / 2 ? planned + state.interval : start + state.interval;
     const windowStart = state.recentSends.length < state.perWindow ? Promise.resolve(-Infinity) : state.recentSends.shift()!;
     let sent!: MarkSent;
     state.recentSends.push(new Promise<number>((resolve) => {
@@ -126,4 +185,46 @@ export class HostScheduler {
       await sleep(Math.ceil(wait), signal);
     }
   }
+}
+
+class Hold implements PageHold {
+  private current?: { granted: Promise<void>; ticket: { free?: () => void; dropped: boolean } };
+
+  constructor(private readonly pool: LimitFunction) {}
+
+  take(signal?: AbortSignal): Promise<void> {
+    if (!this.current) {
+      const ticket: { free?: () => void; dropped: boolean } = { dropped: false };
+      const granted = new Promise<void>((resolve) => {
+        void this.pool(() => new Promise<void>((free) => {
+          if (ticket.dropped) free();
+          else ticket.free = free;
+          resolve();
+        }));
+      });
+      this.current = { granted, ticket };
+    }
+    return untilAborted(this.current.granted, signal);
+  }
+
+  release(): void {
+    const ticket = this.current?.ticket;
+    this.current = undefined;
+    if (!ticket) return;
+    ticket.dropped = true;
+    ticket.free?.();
+  }
+}
+
+function untilAborted(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
 }
