@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/audit.js';
@@ -5,6 +8,10 @@ import type { EvidenceResult } from '../src/check/types.js';
 import { demoCriteria } from '../src/demo/criteria.js';
 import { catalogue, explain, reason, type Lang } from '../src/i18n/index.js';
 import { csvField, csvFormatter } from '../src/report/csv.js';
+import { jsonFormatter, toJson } from '../src/report/json.js';
+import { writeAtomically } from '../src/report/outputs.js';
+import { cleanStrings } from '../src/report/safe.js';
+import { cleanMultiline } from '../src/report/sanitize.js';
 import type { FormatOptions, Formatter } from '../src/report/formatter.js';
 import { escapeData, escapeProperty, githubFormatter } from '../src/report/github.js';
 import { attr, junitFormatter, text as xmlText } from '../src/report/junit.js';
@@ -270,6 +277,40 @@ function parseCsv(input: string): string[][] {
     throw new Error(`bare ${JSON.stringify(input[i])} at ${i}`);
   }
 }
+
+describe('json', () => {
+  // The pieces are made one indicator at a time; the text must be the one whole document it always was.
+  const whole = (report: AuditReport, lang: Lang) => JSON.stringify(cleanStrings(toJson(report, lang), cleanMultiline), null, 2) + '\n';
+
+  it.each(LANGS)('writes, piece by piece, exactly the text of the whole report (%s)', async (lang) => {
+    for (const report of [demo, hostile]) {
+      const pieces = [...jsonFormatter.pieces!(report, { lang, color: false, verbose: false })];
+      expect(pieces.length).toBe(report.indicators.length + 2);
+      expect(pieces.join('')).toBe(whole(report, lang));
+      expect(run(jsonFormatter, report, lang)).toBe(whole(report, lang));
+      expect(JSON.parse(pieces.join('')).indicators).toHaveLength(report.indicators.length);
+    }
+  });
+
+  it('writes a report with no indicators as one valid document', () => {
+    const empty = { ...demo, indicators: [], totals: totals([]) };
+    const text = run(jsonFormatter, empty, 'en');
+    expect(text).toBe(whole(empty, 'en'));
+    expect(JSON.parse(text).indicators).toEqual([]);
+  });
+
+  it('a report file written in pieces holds the same bytes as one written whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-json-'));
+    try {
+      // Large enough to cross several write batches.
+      const big = { ...demo, indicators: Array.from({ length: 400 }, () => demo.indicators).flat() };
+      await writeAtomically(join(dir, 'pieces.json'), jsonFormatter.pieces!(big, { lang: 'zh', color: false, verbose: false }));
+      expect(await readFile(join(dir, 'pieces.json'), 'utf8')).toBe(whole(big, 'zh'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('csv', () => {
   it.each(LANGS)('has a BOM, a header row in %s, and one CRLF record per evidence', (lang) => {

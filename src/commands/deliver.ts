@@ -34,7 +34,9 @@ export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io)
     if (target.path === '-') continue;
     const path = resolve(io.cwd, target.path);
     try {
-      await writeAtomically(path, FORMATTERS[target.format]!.format(report, { lang: plan.lang, color: false, verbose: plan.verbose, reportPath: path, ...sourcePath }));
+      const formatter = FORMATTERS[target.format]!;
+      const options = { lang: plan.lang, color: false, verbose: plan.verbose, reportPath: path, ...sourcePath };
+      await writeAtomically(path, formatter.pieces ? formatter.pieces(report, options) : formatter.format(report, options));
       delivery.files.push(path);
     } catch (error) {
       delivery.failed = true;

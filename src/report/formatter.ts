@@ -17,4 +17,9 @@ export interface FormatOptions {
 export interface Formatter {
   name: string;
   format(report: AuditReport, options: FormatOptions): string;
+  /**
+   * The same text in pieces, for a format whose whole text a large report makes too big to hold
+   * at once; a report file is then written piece by piece.
+   */
+  pieces?(report: AuditReport, options: FormatOptions): Iterable<string>;
 }

@@ -17,12 +17,44 @@ import { archiveLink, problemText } from './words.js';
 export const jsonFormatter: Formatter = {
   name: 'json',
   format(report, options) {
-    return JSON.stringify(cleanStrings(toJson(report, options.lang, options.reportPath), cleanMultiline), null, 2) + '\n';
+    return [...jsonPieces(report, options.lang, options.reportPath)].join('');
+  },
+  pieces(report, options) {
+    return jsonPieces(report, options.lang, options.reportPath);
   },
 };
 
+/**
+ * The same text as one JSON.stringify(toJson(…), null, 2), made one indicator at a time: a
+ * national table's 20,000 indicators would otherwise be held three times over (the tree, its
+ * cleaned copy, the string) just to be written out.
+ */
+function* jsonPieces(report: AuditReport, lang: Lang, reportPath?: string): Generator<string> {
+  const archive = archiveLink(report, reportPath);
+  const clean = <T>(value: T) => cleanStrings(value, cleanMultiline);
+  // "indicators" is the last key, so the head is everything before its empty list.
+  const head = JSON.stringify(clean({ ...jsonHead(report, lang, archive), indicators: [] }), null, 2);
+  if (report.indicators.length === 0) {
+    yield head + '\n';
+    return;
+  }
+  yield head.slice(0, -']\n}'.length) + '\n';
+  for (const [i, result] of report.indicators.entries()) {
+    const item = JSON.stringify(clean(indicatorJson(result, lang, archive)), null, 2);
+    yield (i > 0 ? ',\n' : '') + ITEM_INDENT + item.replaceAll('\n', '\n' + ITEM_INDENT);
+  }
+  yield '\n  ]\n}\n';
+}
+
+/** Where the items of the top-level "indicators" list sit in the whole document's layout. */
+const ITEM_INDENT = '    ';
+
 export function toJson(report: AuditReport, lang: Lang, reportPath?: string) {
   const archive = archiveLink(report, reportPath);
+  return { ...jsonHead(report, lang, archive), indicators: report.indicators.map((r) => indicatorJson(r, lang, archive)) };
+}
+
+function jsonHead(report: AuditReport, lang: Lang, archive: string | undefined) {
   return {
     version: 1,
     tool: { name: TOOL.name, version: TOOL.version },
@@ -39,7 +71,6 @@ export function toJson(report: AuditReport, lang: Lang, reportPath?: string) {
     ...(report.selection ? { selection: report.selection } : {}),
     ...(report.changes ? { changes: changesJson(report.changes) } : {}),
     ...(report.archive ? { archive: { warc: archive, index: report.archive.indexPath } } : {}),
-    indicators: report.indicators.map((r) => indicatorJson(r, lang, archive)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
 export interface OutputTarget {
@@ -32,14 +32,15 @@ export function parseOutputSpec(spec: string, formats: readonly string[]): Outpu
  * refuses an existing file or symlink at that name instead of following it), and rename replaces
  * a symlink planted at the target with the report rather than writing to where it points.
  */
-export async function writeAtomically(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string | Iterable<string>): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
   try {
     const handle = await open(temp, 'wx');
     created = true;
     try {
-      await handle.writeFile(content);
+      if (typeof content === 'string') await handle.writeFile(content);
+      else await writeInPieces(handle, content);
     } finally {
       await handle.close();
     }
@@ -50,4 +51,22 @@ export async function writeAtomically(path: string, content: string): Promise<vo
     // Name the report, not the temporary file the system call failed on.
     throw new Error(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing ${path}`);
   }
+}
+
+/** Pieces are gathered into writes of about this many characters: one write per small piece would cost more than the text. */
+const WRITE_BATCH_CHARS = 1 << 18;
+
+async function writeInPieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    size += piece.length;
+    if (size >= WRITE_BATCH_CHARS) {
+      await handle.writeFile(batch.join(''));
+      batch = [];
+      size = 0;
+    }
+  }
+  if (size > 0) await handle.writeFile(batch.join(''));
 }
