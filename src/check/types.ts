@@ -24,8 +24,8 @@ export interface EvidenceResult {
   dateSource?: string;
   checks: CheckResult[];
   durationMs: number;
-  /** The fetch as reported; the body is dropped once the page has been judged. */
-  fetch: FetchFailure | Omit<FetchedResponse, 'body'>;
+  /** The fetch as reported; body and headers are dropped once the page has been judged. */
+  fetch: FetchFailure | Omit<FetchedResponse, 'body' | 'headers'>;
   /** The checks judged the DOM a browser rendered, not the fetched HTML. */
   rendered?: boolean;
   /** Where --archive keeps what this evidence showed. */
