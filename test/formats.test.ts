@@ -10,7 +10,7 @@ import { catalogue, explain, reason, type Lang } from '../src/i18n/index.js';
 import { csvField, csvFormatter } from '../src/report/csv.js';
 import { jsonFormatter, toJson } from '../src/report/json.js';
 import { writeAtomically } from '../src/report/outputs.js';
-import { cleanStrings } from '../src/report/safe.js';
+import { cleanStrings, safeReport } from '../src/report/safe.js';
 import { cleanMultiline } from '../src/report/sanitize.js';
 import type { FormatOptions, Formatter } from '../src/report/formatter.js';
 import { escapeData, escapeProperty, githubFormatter } from '../src/report/github.js';
@@ -290,6 +290,14 @@ describe('json', () => {
       expect(run(jsonFormatter, report, lang)).toBe(whole(report, lang));
       expect(JSON.parse(pieces.join('')).indicators).toHaveLength(report.indicators.length);
     }
+  });
+
+  it('cleans each evidence once: its copy is shared by the indicator and the result, as the original was', () => {
+    const safe = safeReport(hostile);
+    const leaf = leaves(safe.indicators).find((l) => (l.evidence?.length ?? 0) > 0)!;
+    expect(leaf.evidence![0]!.evidence).toBe(leaf.indicator.evidence[0]);
+    expect(leaf.evidence![0]!.evidence.title).not.toMatch(/\u0007/);
+    expect(leaf.evidence![0]!.evidence).not.toBe(leaves(hostile.indicators).find((l) => l.indicator.id === leaf.indicator.id)!.evidence![0]!.evidence);
   });
 
   it('writes a report with no indicators as one valid document', () => {
