@@ -1,6 +1,9 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { findDates, newestPast } from '../src/check/dates.js';
+import fc from 'fast-check';
+import { findDates, newestPast, newestPastDateIn } from '../src/check/dates.js';
+import { fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type ErrorPage } from '../src/check/probe.js';
+import { withoutSpaces } from '../src/util/text.js';
 import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
 import { detectBotWall, findScriptLoader, findSoft404Phrase } from '../src/check/signatures.js';
@@ -55,6 +58,41 @@ describe('dates', () => {
   it('takes the newest date that is not in the future', () => {
     expect(newestPast(['2020-01-01', '2035-12-31', '2021-06-01'], '2021-12-20')).toBe('2021-06-01');
     expect(newestPast(['2035-12-31'], '2021-12-20')).toBeUndefined();
+  });
+
+  it('finds the same newest past date in a page as the list of all its dates gives', () => {
+    const day = fc.tuple(fc.integer({ min: 1990, max: 2040 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }));
+    const written = day.chain(([y, m, d]) => fc.constantFrom(`${y}-${m}-${d}`, `${y}/${m}/${d}`, `${y}年${m}月${d}日`, `[${y}.${m}.${d}]`));
+    fc.assert(fc.property(fc.array(fc.oneof(written, fc.string({ maxLength: 6 })), { maxLength: 30 }), (parts) => {
+      const text = parts.join(' ');
+      expect(newestPastDateIn(text, '2026-11-27')).toBe(newestPast(findDates(text), '2026-11-27'));
+    }), { numRuns: 2000 });
+    expect(newestPastDateIn('2026-11-27 2026-11-28 2019-2-3', '2026-11-27')).toBe('2026-11-27');
+    expect(newestPastDateIn('2026-02-29 2025-01-01', '2026-11-27')).toBe('2025-01-01');
+  });
+});
+
+describe('the host\'s error page', () => {
+  const errorPageOf = (text: string): ErrorPage => ({ probeUrl: 'http://x/probe', status: 404, fingerprint: fingerprintOf(withoutSpaces(text)), longerThanPrefix: false });
+  const sameAsBefore = (page: string, error: ErrorPage) => looksLikeErrorPage(fingerprintOf(withoutSpaces(page)), error);
+
+  it('rules a page out by length only when its fingerprint could never match', () => {
+    // Spaces of every kind, digits, letters that change length in lower case, CJK and surrogates.
+    const char = fc.constantFrom('a', 'Z', 'İ', '页', '面', '不', '存', '在', '7', ' ', '\n', '\u00a0', '\u3000', '\u200b', '\u2028', '\ufeff', '😀', '!', '。');
+    const text = fc.array(char, { maxLength: 300 }).map((chars) => chars.join(''));
+    fc.assert(fc.property(text, text, (page, error) => {
+      const errorPage = errorPageOf(error);
+      if (errorPage.fingerprint.length === 0) return;
+      if (!mayBeErrorPage(page, errorPage)) expect(sameAsBefore(page, errorPage)).toBe(false);
+      if (sameAsBefore(page, errorPage)) expect(mayBeErrorPage(page, errorPage)).toBe(true);
+    }), { numRuns: 5000 });
+  });
+
+  it('rules out a long list page at once, and keeps a page that is the error page again', () => {
+    const error = errorPageOf('404 您访问的页面不存在 返回首页');
+    expect(mayBeErrorPage('通知公告 '.repeat(5000), error)).toBe(false);
+    expect(mayBeErrorPage('404 您访问的页面不存在  返回首页 2026', error)).toBe(true);
+    expect(sameAsBefore('404 您访问的页面不存在  返回首页 2026', error)).toBe(true);
   });
 });
 

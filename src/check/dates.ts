@@ -17,29 +17,35 @@ const DATE_PATTERNS = [
 
 /** Every valid calendar date in the text, as YYYY-MM-DD, in order of appearance. */
 export function findDates(text: string): string[] {
-  return [...datesIn(text)].sort((a, b) => a.index - b.index).map((f) => f.date);
+  const found: { index: number; date: string }[] = [];
+  eachDate(text, (year, month, day, index) => found.push({ index, date: isoDay(year, month, day) }));
+  return found.sort((a, b) => a.index - b.index).map((f) => f.date);
 }
 
 /**
  * The newest date in the text that is not after today: what freshness needs, found without
- * collecting, sorting and copying the thousand dates of a list page.
+ * collecting, sorting or even writing out the thousand dates of a list page (compared as numbers).
  */
 export function newestPastDateIn(text: string, today: string): string | undefined {
-  return newestPast(daysOf(datesIn(text)), today);
+  const limit = Number(today.replaceAll('-', ''));
+  let newest = -1;
+  eachDate(text, (year, month, day) => {
+    const number = year * 10_000 + month * 100 + day;
+    if (number <= limit && number > newest) newest = number;
+  });
+  return newest < 0 ? undefined : isoDay(Math.floor(newest / 10_000), Math.floor(newest / 100) % 100, newest % 100);
 }
 
-/** Each valid date a pattern finds, pattern by pattern (not in text order). */
-function* datesIn(text: string): Generator<{ index: number; date: string }> {
+/** Each valid calendar date the patterns find, pattern by pattern (not in text order). */
+function eachDate(text: string, visit: (year: number, month: number, day: number, index: number) => void): void {
   for (const pattern of DATE_PATTERNS) {
     for (const match of text.matchAll(pattern)) {
-      const date = toIsoDay(Number(match[1]), Number(match[3]), Number(match[4]));
-      if (date) yield { index: match.index ?? 0, date };
+      const year = Number(match[1]);
+      const month = Number(match[3]);
+      const day = Number(match[4]);
+      if (isCalendarDay(year, month, day)) visit(year, month, day, match.index ?? 0);
     }
   }
-}
-
-function* daysOf(found: Iterable<{ date: string }>): Generator<string> {
-  for (const { date } of found) yield date;
 }
 
 /** A meta value with a time zone (article:modified_time) is converted to China's day first. */
@@ -51,9 +57,12 @@ export function datesInMeta(value: string): string[] {
   return findDates(value);
 }
 
-/** Arithmetic rather than a Date per match: a list page has a thousand dates. */
-function toIsoDay(year: number, month: number, day: number): string | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined; // 2021-02-30
+/** Arithmetic rather than a Date per match: a list page has a thousand dates. 2021-02-30 is none. */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function isoDay(year: number, month: number, day: number): string {
   return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 

@@ -12,7 +12,7 @@ import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader }
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
-import { fingerprintOf, looksLikeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
+import { fingerprintOf, looksLikeErrorPage, mayBeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
 import { withoutSpaces } from '../util/text.js';
 import {
@@ -106,7 +106,8 @@ function disguisedErrorPage(page: Page, options: EvaluateOptions): Reason | unde
   const { response } = page;
   if (redirectedHome(response.url, response.finalUrl)) return reason('REDIRECTED_HOME', { finalUrl: response.finalUrl });
   const { errorPage } = options;
-  if (errorPage && page.facts && looksLikeErrorPage(fingerprintOf(compactTextOf(page, page.facts)), errorPage)) {
+  const { facts } = page;
+  if (errorPage && facts && mayBeErrorPage(facts.text, errorPage) && looksLikeErrorPage(fingerprintOf(compactTextOf(page, facts)), errorPage)) {
     return reason('LOOKS_LIKE_ERROR_PAGE', { probeUrl: errorPage.probeUrl });
   }
   return undefined;

@@ -45,9 +45,11 @@ export class ErrorPageProbe {
   }
 }
 
+const FINGERPRINT_CHARS = 20_000;
+
 /** From the visible text with spaces removed (withoutSpaces), which the caller has already worked out. */
 export function fingerprintOf(compactText: string): string {
-  return compactText.replace(/\d+/g, '').slice(0, 20_000);
+  return compactText.replace(/\d+/g, '').slice(0, FINGERPRINT_CHARS);
 }
 
 /** Error pages repeat to the letter but for an echoed path or a date; real pages share only their template. */
@@ -57,12 +59,41 @@ export function looksLikeErrorPage(fingerprint: string, errorPage: ErrorPage): b
   return diceSimilarity(fingerprint, errorPage.fingerprint) >= SAME_PAGE;
 }
 
+/** The best Dice score two texts of these lengths could reach: a long page against a short error page is settled by length. */
+function lengthsAllow(a: number, b: number): boolean {
+  return (2 * (Math.min(a, b) - 1)) / (a - 1 + b - 1) >= SAME_PAGE;
+}
+
+/**
+ * False when the page's visible text is too long to be the error page, told without making its
+ * fingerprint: the characters that would surely stay in it are counted, and counting stops once
+ * there are too many. A list page is ruled out after a few hundred characters, not 60,000.
+ * (Whitespace is approximated from above and digits are skipped, so the count never exceeds the
+ * fingerprint's length; when in doubt the caller compares the fingerprints.)
+ */
+export function mayBeErrorPage(visibleText: string, errorPage: ErrorPage): boolean {
+  const errorLength = errorPage.fingerprint.length;
+  let kept = 0;
+  for (let i = 0; i < visibleText.length && kept < FINGERPRINT_CHARS; i++) {
+    if (!surelyKept(visibleText.charCodeAt(i))) continue;
+    kept++;
+    if (kept > errorLength && !lengthsAllow(kept, errorLength)) return false;
+  }
+  return true;
+}
+
+/** Not whitespace (in any form withoutSpaces removes: every candidate is counted as space) and not a digit. */
+function surelyKept(code: number): boolean {
+  if (code <= 0x20 || (code >= 0x30 && code <= 0x39)) return false;
+  if (code < 0x7f) return true;
+  return !(code <= 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x206f) || code === 0x3000 || code === 0xfeff);
+}
+
 /** Sørensen–Dice over character bigrams: cheap, and robust to a path echoed into the page. */
 function diceSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   if (a.length < 2 || b.length < 2) return 0;
-  // The score can be no higher than the shorter text allows: a long page against a short error page is settled here.
-  if ((2 * (Math.min(a.length, b.length) - 1)) / (a.length - 1 + b.length - 1) < SAME_PAGE) return 0;
+  if (!lengthsAllow(a.length, b.length)) return 0;
   const counts = new Map<string, number>();
   for (let i = 0; i < a.length - 1; i++) {
     const pair = a.slice(i, i + 2);

@@ -109,8 +109,15 @@ export interface BotWall {
 const INTERSTITIAL_MAX_CHARS = 800;
 const CHALLENGE_PHRASES = ['安全验证', '人机验证', '滑动验证', '拖动滑块', '访问异常', '访问被拦截', '您的访问被阻断', '访问受限'];
 
+/**
+ * How much of a body the vendors' markers are looked for in. Challenge pages are a few KB of
+ * script; a marker 100 KB into a page is in a real page that mentions it, not a wall.
+ */
+const WALL_MARKER_SCAN_CHARS = 64 * 1024;
+
 /** Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link itself. */
-export function detectBotWall(status: number, headers: Record<string, string>, body: string, page: PageFacts | undefined): BotWall | undefined {
+export function detectBotWall(status: number, headers: Record<string, string>, whole: string, page: PageFacts | undefined): BotWall | undefined {
+  const body = whole.length > WALL_MARKER_SCAN_CHARS ? whole.slice(0, WALL_MARKER_SCAN_CHARS) : whole;
   const cookies = headers['set-cookie'] ?? '';
   const wall = (vendor: WallVendor, phrase = ''): BotWall => ({ vendor, status, phrase });
   if (status === 412 && /\$_ts/.test(body)) return wall('ruishu');
