@@ -213,6 +213,31 @@ describe('pages in hand', () => {
     waiting.release();
   });
 
+  it('finishes when redirects from many hosts fan in to one host whose probe the pages wait for', async () => {
+    // Every place in hand is held by pages on the portal waiting for the portal's probe, while
+    // more hops to the portal queue there: the probe must not be stuck behind them.
+    const portal = await startServer((req, res) => {
+      if (req.url?.startsWith('/page-')) res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body><h1>通知公告</h1></body></html>');
+      else res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>页面不存在</body></html>');
+    }, '127.0.0.5');
+    servers.push(portal);
+    const departments = await Promise.all(['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'].map(async (host, i) => {
+      const site = await startServer((_req, res) => res.writeHead(302, { location: `${portal.origin}/page-${i}` }).end(), host);
+      servers.push(site);
+      return site;
+    }));
+    const { parseCriteria } = await import('../src/criteria/load.js');
+    const { runAudit } = await import('../src/audit.js');
+    const yaml = `version: 1
+settings: { per_host_rate: 1000, per_host_concurrency: 2, concurrency: 1, retries: 0 }
+indicators:
+  - { title: A, weight: 1, evidence: [${departments.map((d) => `{ url: "${d.origin}/notice" }`).join(', ')}] }
+`;
+    const { criteria } = parseCriteria(yaml, 'c.yaml');
+    const report = await runAudit({ criteria: criteria!, dispatcher: new Agent(), now: new Date() });
+    expect(report.indicators[0]!.evidence!.map((e) => [e.httpStatus, e.verdict])).toEqual(Array(4).fill([200, 'pass']));
+  }, 10_000);
+
   it('finishes an audit whose pages all wait for their hosts\' probes at concurrency 1', async () => {
     const sites = await Promise.all(['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((host) => recordingServer(0, host)));
     const { parseCriteria } = await import('../src/criteria/load.js');

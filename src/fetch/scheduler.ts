@@ -19,11 +19,16 @@ export type MarkSent = () => void;
  * not the page (a redirect hop, an attempt to be retried).
  */
 export interface PageHold {
+  /** Takes a place if one is free now; true when the place is held. */
+  tryTake(): boolean;
   /** Resolves once the place is held, or early when the signal aborts (the caller checks it). */
   take(signal?: AbortSignal): Promise<void>;
-  /** Gives the place back; harmless when none is held, and a place still queued for is dropped. */
+  /** Gives the place back; harmless when none is held. */
   release(): void;
 }
+
+/** What a request that found no free place in hand returns from its host's slot. */
+const NO_PLACE: unique symbol = Symbol('no place in hand');
 
 interface HostState {
   limit: LimitFunction;
@@ -62,13 +67,13 @@ const WINDOW_SLACK_MS = 15;
  */
 export class HostScheduler {
   private readonly global: LimitFunction;
-  private readonly inHand: LimitFunction;
+  private readonly inHand: Places;
   private readonly hosts = new Map<string, HostState>();
 
   // A monotonic clock: a wall-clock step (NTP on a cron server) must never let requests bunch up.
   constructor(private readonly options: SchedulerOptions, private readonly now: () => number = () => performance.now()) {
     this.global = pLimit(options.concurrency);
-    this.inHand = pLimit(2 * options.concurrency);
+    this.inHand = new Places(2 * options.concurrency);
   }
 
   /**
@@ -77,7 +82,8 @@ export class HostScheduler {
    * be checked. Without a bound, with hundreds of hosts every per-host worker held a finished body
    * while pages queued to be checked: 400 bodies (100 MB) at 200 hosts. The place is taken only
    * once the host's turn has come, so requests still waiting on a slow host's rate never hold one;
-   * error-page probes and renders take none, since a page in hand may be waiting for them.
+   * error-page probes and renders take none, since a page in hand may be waiting for them. A
+   * request that finds no place free waits for one outside its host's slots (see runRequest).
    */
   pageHold(): PageHold {
     return new Hold(this.inHand);
@@ -89,33 +95,46 @@ export class HostScheduler {
   }
 
   /** For an HTTP request: `task` calls `sent` once its headers are being written. */
-  runRequest<T>(host: string, task: (sent: MarkSent) => Promise<T>, signal?: AbortSignal, hold?: PageHold): Promise<T> {
+  async runRequest<T>(host: string, task: (sent: MarkSent) => Promise<T>, signal?: AbortSignal, hold?: PageHold): Promise<T> {
     const state = this.host(host);
-    return state.limit(async () => {
-      // Only requests that take a place in hand queue for their claim: one without (a probe, a
-      // render's gate) may be what a page in hand waits for, and must never queue behind a
-      // request that waits for that page's place.
-      const claimed = hold ? this.afterPreviousClaim(state) : NO_QUEUE;
+    for (;;) {
+      const outcome = await state.limit(() => this.inHostSlot(state, task, signal, hold));
+      if (outcome !== NO_PLACE) return outcome;
+      // No place in hand is free: wait for one outside the host's slots, then queue again. Waiting
+      // inside a slot could deadlock: pages in hand wait for their host's error-page probe, and
+      // a probe queued behind redirect hops from other hosts that wait for a place would never go.
+      await hold!.take(signal);
+    }
+  }
+
+  private async inHostSlot<T>(state: HostState, task: (sent: MarkSent) => Promise<T>, signal: AbortSignal | undefined, hold: PageHold | undefined): Promise<T | typeof NO_PLACE> {
+    // Only requests that take a place in hand queue for their claim: one without (a probe, a
+    // render's gate) may be what a page in hand waits for, and must never queue behind a
+    // request that waits for that page's place.
+    const claimed = hold ? this.afterPreviousClaim(state) : NO_QUEUE;
+    try {
+      await claimed.previous;
+      // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
+      await sleep(state.nextStart - this.now(), signal);
+    } catch (error) {
+      claimed.done();
+      throw error;
+    }
+    // Once the run is stopping, a request goes without a place: it will only say INTERRUPTED.
+    if (hold && !signal?.aborted && !hold.tryTake()) {
+      claimed.done();
+      return NO_PLACE;
+    }
+    return this.global(async () => {
+      const { wait, windowStart, sent } = this.claimStart(state);
+      claimed.done();
       try {
-        await claimed.previous;
-        // Wait outside the global pool until the host is likely free, so that the wait inside it is short.
-        await sleep(state.nextStart - this.now(), signal);
-        await hold?.take(signal);
-      } catch (error) {
-        claimed.done();
-        throw error;
+        await sleep(wait, signal);
+        await this.spacedAfter(await windowStart, state.window, signal);
+        return await task(sent);
+      } finally {
+        sent(); // a request that never went out frees its successor now
       }
-      return this.global(async () => {
-        const { wait, windowStart, sent } = this.claimStart(state);
-        claimed.done();
-        try {
-          await sleep(wait, signal);
-          await this.spacedAfter(await windowStart, state.window, signal);
-          return await task(sent);
-        } finally {
-          sent(); // a request that never went out frees its successor now
-        }
-      });
     });
   }
 
@@ -187,44 +206,61 @@ export class HostScheduler {
   }
 }
 
-class Hold implements PageHold {
-  private current?: { granted: Promise<void>; ticket: { free?: () => void; dropped: boolean } };
+/** The places for pages in hand: a count, and the holds waiting in turn for one to be given back. */
+class Places {
+  private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly pool: LimitFunction) {}
+  constructor(private free: number) {}
 
-  take(signal?: AbortSignal): Promise<void> {
-    if (!this.current) {
-      const ticket: { free?: () => void; dropped: boolean } = { dropped: false };
-      const granted = new Promise<void>((resolve) => {
-        void this.pool(() => new Promise<void>((free) => {
-          if (ticket.dropped) free();
-          else ticket.free = free;
-          resolve();
-        }));
-      });
-      this.current = { granted, ticket };
-    }
-    return untilAborted(this.current.granted, signal);
+  tryTake(): boolean {
+    if (this.free === 0) return false;
+    this.free--;
+    return true;
   }
 
-  release(): void {
-    const ticket = this.current?.ticket;
-    this.current = undefined;
-    if (!ticket) return;
-    ticket.dropped = true;
-    ticket.free?.();
+  /** True once a place is handed over; false if the signal aborted first (nothing is held then). */
+  wait(signal?: AbortSignal): Promise<boolean> {
+    if (this.tryTake()) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const handOver = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve(true);
+      };
+      const leave = () => {
+        const at = this.waiting.indexOf(handOver);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      };
+      this.waiting.push(handOver);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
   }
 }
 
-function untilAborted(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-    promise.then(done, done);
-  });
+class Hold implements PageHold {
+  private held = false;
+
+  constructor(private readonly places: Places) {}
+
+  tryTake(): boolean {
+    if (!this.held) this.held = this.places.tryTake();
+    return this.held;
+  }
+
+  async take(signal?: AbortSignal): Promise<void> {
+    if (!this.held) this.held = await this.places.wait(signal);
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.places.give();
+  }
 }
