@@ -35,13 +35,18 @@ export class ErrorPageProbe {
     return page;
   }
 
+  /** Never throws: a probe that cannot be read leaves the host without a known error page, as a failed one does. */
   private async learn(origin: string): Promise<ErrorPage | undefined> {
     const probeUrl = `${origin}/evidence-audit-probe-${randomBytes(6).toString('hex')}.html`;
-    const fetched = await this.fetch(probeUrl);
-    if (!fetched.ok || !looksLikeHtml(fetched.headers['content-type'], fetched.body)) return undefined;
-    const fingerprint = fingerprintOf(withoutSpaces(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text));
-    if (fingerprint.length === 0) return undefined;
-    return { probeUrl, status: fetched.status, fingerprint, longerThanPrefix: fetched.body.length > CONTENT_CHECK_BYTES };
+    try {
+      const fetched = await this.fetch(probeUrl);
+      if (!fetched.ok || !looksLikeHtml(fetched.headers['content-type'], fetched.body)) return undefined;
+      const fingerprint = fingerprintOf(withoutSpaces(analyzeHtml(decodeBody(fetched.body, fetched.headers['content-type'])).text));
+      if (fingerprint.length === 0) return undefined;
+      return { probeUrl, status: fetched.status, fingerprint, longerThanPrefix: fetched.body.length > CONTENT_CHECK_BYTES };
+    } catch {
+      return undefined;
+    }
   }
 }
 

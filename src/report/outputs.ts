@@ -48,8 +48,10 @@ export async function writeAtomically(path: string, content: string | Iterable<s
   } catch (error) {
     // Only our own temporary file: whatever was already at that name is not ours to remove.
     if (created) await rm(temp, { force: true });
-    // Name the report, not the temporary file the system call failed on.
-    throw new Error(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing ${path}`);
+    // Name the report, not the temporary file the system call failed on. An error that is not
+    // the system's (a format failing while its pieces are made) keeps its own message.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code ? `${code} writing ${path}` : `error writing ${path}: ${(error as Error).message}`);
   }
 }
 
