@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -298,6 +298,17 @@ describe('json', () => {
     expect(leaf.evidence![0]!.evidence).toBe(leaf.indicator.evidence[0]);
     expect(leaf.evidence![0]!.evidence.title).not.toMatch(/\u0007/);
     expect(leaf.evidence![0]!.evidence).not.toBe(leaves(hostile.indicators).find((l) => l.indicator.id === leaf.indicator.id)!.evidence![0]!.evidence);
+  });
+
+  it('says what went wrong when a format fails while its pieces are made, and leaves no file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-json-'));
+    try {
+      const failing = function* () { yield '{'; throw new Error('format broke'); };
+      await expect(writeAtomically(join(dir, 'r.json'), failing())).rejects.toThrow(/^error writing .*r\.json: format broke$/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes a report with no indicators as one valid document', () => {

@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findDates, newestPast, newestPastDateIn } from '../src/check/dates.js';
-import { fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type ErrorPage } from '../src/check/probe.js';
+import { ErrorPageProbe, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type ErrorPage } from '../src/check/probe.js';
 import { withoutSpaces } from '../src/util/text.js';
 import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
@@ -86,6 +86,11 @@ describe('the host\'s error page', () => {
       if (!mayBeErrorPage(page, errorPage)) expect(sameAsBefore(page, errorPage)).toBe(false);
       if (sameAsBefore(page, errorPage)) expect(mayBeErrorPage(page, errorPage)).toBe(true);
     }), { numRuns: 5000 });
+  });
+
+  it('leaves a host without an error page when its probe cannot be read, rather than failing', async () => {
+    const probe = new ErrorPageProbe(() => Promise.reject(new Error('boom')));
+    await expect(probe.forOrigin('http://127.0.0.1:9')).resolves.toBeUndefined();
   });
 
   it('rules out a long list page at once, and keeps a page that is the error page again', () => {
