@@ -6,7 +6,7 @@ import { inspectPage, type InspectTools } from './inspect.js';
 import { CertificateWatch } from './certificates.js';
 import type { ProxySettings } from './network/index.js';
 import { Renderer, schedulerGate } from './render/index.js';
-import { detectBotWall } from './check/signatures.js';
+import { detectBotWall, wallMarkerText } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
 import { ErrorPageProbe, type ErrorPage } from './check/probe.js';
@@ -196,7 +196,7 @@ function fetchContextFor(options: AuditOptions, abortInflight: AbortSignal): Fet
     ...(options.network?.proxy ? { proxy: options.network.proxy } : {}),
     hostHeaders: (host) => headersFor(hostOf(host)),
     // Retrying a bot wall only annoys it.
-    shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, r.body.toString('latin1'), undefined),
+    shouldRetry: (r: RetryCandidate) => !detectBotWall(r.status, r.headers, wallMarkerText(r.body), undefined),
   };
 }
 

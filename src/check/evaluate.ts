@@ -8,7 +8,7 @@ import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
-import { detectBotWall, findScriptLoader, findSoft404Phrase, type ScriptLoader } from './signatures.js';
+import { detectBotWall, findScriptLoader, findSoft404Phrase, wallMarkerText, type ScriptLoader } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
@@ -132,7 +132,7 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   const { response, facts } = page;
   // Challenge pages often come without an HTML content type; their markers are ASCII either way.
   // A document is not a challenge page; scanning 50 MB of PDF for one would only cost time.
-  const wall = !page.document && once(page, 'wall', () => detectBotWall(response.status, response.headers, page.html ?? response.body.toString('latin1'), facts));
+  const wall = !page.document && once(page, 'wall', () => detectBotWall(response.status, response.headers, page.html ?? wallMarkerText(response.body), facts));
   if (wall) {
     return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }

@@ -115,6 +115,11 @@ const CHALLENGE_PHRASES = ['安全验证', '人机验证', '滑动验证', '拖�
  */
 const WALL_MARKER_SCAN_CHARS = 64 * 1024;
 
+/** A raw body as the text its vendor markers are looked for in (they are ASCII): only the head is decoded. */
+export function wallMarkerText(body: Buffer): string {
+  return body.toString('latin1', 0, WALL_MARKER_SCAN_CHARS);
+}
+
 /** Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link itself. */
 export function detectBotWall(status: number, headers: Record<string, string>, whole: string, page: PageFacts | undefined): BotWall | undefined {
   const body = whole.length > WALL_MARKER_SCAN_CHARS ? whole.slice(0, WALL_MARKER_SCAN_CHARS) : whole;

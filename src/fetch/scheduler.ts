@@ -4,7 +4,7 @@ import { sleep } from '../util/sleep.js';
 export interface SchedulerOptions {
   concurrency: number;
   perHostConcurrency: number;
-  /** Requests per second to one host; starts are spaced evenly, never bursts. */
+  /** Requests per second to one host; starts are spaced evenly (one late start's successor may follow half an interval after it), never bursts. */
   perHostRate: number;
   /** A host's own limits (criteria `hosts:`), where it has any. */
   hostLimits?: (host: string) => { perHostRate?: number; perHostConcurrency?: number } | undefined;
