@@ -1,18 +1,11 @@
-import { createRequire } from 'node:module';
-
-type Cheerio = typeof import('cheerio');
-
-let cheerioModule: Cheerio | undefined;
+import { onFirstUse } from '../util/on-first-use.js';
 
 /**
  * cheerio, loaded on first use: it adds ~60 ms and several MB to every start-up, and only
  * evidence with a `selector:` needs it. Loaded with require (its CommonJS build) because criteria
  * validation is synchronous; validation and the audit share this one copy.
  */
-export function cheerio(): Cheerio {
-  cheerioModule ??= createRequire(import.meta.url)('cheerio') as Cheerio;
-  return cheerioModule;
-}
+export const cheerio = onFirstUse<typeof import('cheerio')>('cheerio');
 
 /** Asks the engine that will run the selector, so validation and audit agree on what is valid. */
 export function selectorProblem(selector: string): string | undefined {

@@ -1,7 +1,7 @@
 import type { SingleBar } from 'cli-progress';
-import { createRequire } from 'node:module';
 import { catalogue, type ProgressText } from '../i18n/index.js';
 import { sanitize } from '../report/sanitize.js';
+import { onFirstUse } from '../util/on-first-use.js';
 import { renderBarLine } from './render.js';
 import { Tally } from './tally.js';
 
@@ -29,13 +29,8 @@ type Stream = ProgressOptions['stream'];
 /** Hosts listed by name in the interrupted line; the rest are counted. */
 const MAX_HOSTS_LISTED = 10;
 
-let cliProgressModule: typeof import('cli-progress') | undefined;
-
 /** cli-progress (27 modules) is only needed to draw a bar on a terminal: loaded with the first bar. */
-function cliProgress(): typeof import('cli-progress') {
-  cliProgressModule ??= createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
-  return cliProgressModule;
-}
+const cliProgress = onFirstUse<typeof import('cli-progress')>('cli-progress');
 
 /**
  * Progress on `stream` (stderr): a bar on a terminal; in cron and CI one timestamped line per

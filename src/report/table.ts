@@ -1,5 +1,4 @@
 import type { ChalkInstance } from 'chalk';
-import { createRequire } from 'node:module';
 import type { AuditReport, Changes } from '../audit.js';
 import type { EvidenceResult, Verdict } from '../check/types.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
@@ -7,21 +6,18 @@ import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
+import { onFirstUse } from '../util/on-first-use.js';
 import { stringWidth } from '../util/width.js';
 
 const TITLE_WIDTH = 28;
 
 type Row = { cells: string[]; verdict?: Verdict; dim?: boolean };
 
-let chalkModule: typeof import('chalk') | undefined;
+/** chalk probes the terminal's colour support when imported, and only the table paints: loaded with the first table. */
+const chalkLib = onFirstUse<typeof import('chalk')>('chalk');
 
-/**
- * chalk probes the terminal's colour support when imported, and only the table paints: it is
- * loaded with the first table, by require since formatting is synchronous (Node ≥ 20.19).
- */
 function painter(color: boolean): ChalkInstance {
-  chalkModule ??= createRequire(import.meta.url)('chalk') as typeof import('chalk');
-  return new chalkModule.Chalk({ level: color ? 1 : 0 });
+  return new (chalkLib().Chalk)({ level: color ? 1 : 0 });
 }
 
 /** The terminal table: one row per indicator in tree order, CJK-aware widths, then the totals. */
