@@ -37,6 +37,16 @@ function mostInOneSecond(times: number[]): number {
   return most;
 }
 
+/** Runs a test on fake timers, and gives the real ones back however it ends. */
+async function withFakeTimers(run: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers();
+  try {
+    await run();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 function context(overrides: Partial<ReturnType<typeof defaultSettings>> = {}) {
   const settings = { ...defaultSettings(), retries: 0, ...overrides };
   return { settings, scheduler: new HostScheduler(settings), dispatcher: new Agent() };
@@ -45,85 +55,65 @@ function context(overrides: Partial<ReturnType<typeof defaultSettings>> = {}) {
 describe('politeness', () => {
   // Spacing is checked on the scheduler with fake timers: measured at a server in the same busy
   // process, event-loop delays would bunch arrivals that left on time.
-  it('spaces requests to one host evenly at per_host_rate, with no burst', async () => {
-    vi.useFakeTimers();
-    try {
-      const scheduler = new HostScheduler({ perHostRate: 10, perHostConcurrency: 4, concurrency: 16 });
-      const starts: number[] = [];
-      const task = () => { starts.push(Date.now()); return new Promise<void>((r) => setTimeout(r, 5)); };
-      const all = Promise.all(Array.from({ length: 8 }, () => scheduler.run('a.example', task)));
-      await vi.runAllTimersAsync();
-      await all;
-      expectEvenSpacing(starts, 100);
-      expect(starts).toHaveLength(8);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it('spaces requests to one host evenly at per_host_rate, with no burst', () => withFakeTimers(async () => {
+    const scheduler = new HostScheduler({ perHostRate: 10, perHostConcurrency: 4, concurrency: 16 });
+    const starts: number[] = [];
+    const task = () => { starts.push(Date.now()); return new Promise<void>((r) => setTimeout(r, 5)); };
+    const all = Promise.all(Array.from({ length: 8 }, () => scheduler.run('a.example', task)));
+    await vi.runAllTimersAsync();
+    await all;
+    expectEvenSpacing(starts, 100);
+    expect(starts).toHaveLength(8);
+  }));
 
-  it('keeps its pace when a start is a little late, instead of pushing every later start back', async () => {
-    vi.useFakeTimers();
-    try {
-      // Between the 3rd and 4th starts the scheduler's clock jumps 30 ms, as a busy event loop
-      // makes a sleeping request wake late.
-      let lag = 0;
-      const now = () => performance.now() + lag;
-      setTimeout(() => (lag = 30), 250);
-      const scheduler = new HostScheduler({ perHostRate: 10, perHostConcurrency: 1, concurrency: 4 }, now);
-      const starts: number[] = [];
-      const task = () => { starts.push(now()); return Promise.resolve(); };
-      const all = Promise.all(Array.from({ length: 11 }, () => scheduler.run('a.example', task)));
-      await vi.runAllTimersAsync();
-      await all;
-      const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-      // The late start came 30 ms late; the one after it made up for it.
-      expect(gaps[2]).toBeGreaterThanOrEqual(130);
-      expect(gaps[3]).toBeLessThanOrEqual(75);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
-      // Eleven starts at 10 a second span one 1-second window (1.005 s plus its 15 ms of slack), no more.
-      expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual(1021);
-      expect(mostInOneSecond(starts)).toBe(10);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it('keeps its pace when a start is a little late, instead of pushing every later start back', () => withFakeTimers(async () => {
+    // Between the 3rd and 4th starts the scheduler's clock jumps 30 ms, as a busy event loop
+    // makes a sleeping request wake late.
+    let lag = 0;
+    const now = () => performance.now() + lag;
+    setTimeout(() => (lag = 30), 250);
+    const scheduler = new HostScheduler({ perHostRate: 10, perHostConcurrency: 1, concurrency: 4 }, now);
+    const starts: number[] = [];
+    const task = () => { starts.push(now()); return Promise.resolve(); };
+    const all = Promise.all(Array.from({ length: 11 }, () => scheduler.run('a.example', task)));
+    await vi.runAllTimersAsync();
+    await all;
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    // The late start came 30 ms late; the one after it made up for it.
+    expect(gaps[2]).toBeGreaterThanOrEqual(130);
+    expect(gaps[3]).toBeLessThanOrEqual(75);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+    // Eleven starts at 10 a second span one 1-second window (1.005 s plus its 15 ms of slack), no more.
+    expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual(1021);
+    expect(mostInOneSecond(starts)).toBe(10);
+  }));
 
-  it('keeps a fractional rate too: at 2.5 a second, never 3 requests in one second', async () => {
-    vi.useFakeTimers();
-    try {
-      const scheduler = new HostScheduler({ perHostRate: 2.5, perHostConcurrency: 4, concurrency: 8 });
-      const starts: number[] = [];
-      const task = () => { starts.push(Date.now()); return Promise.resolve(); };
-      const all = Promise.all(Array.from({ length: 8 }, () => scheduler.run('a.example', task)));
-      await vi.runAllTimersAsync();
-      await all;
-      expect(starts).toHaveLength(8);
-      expect(mostInOneSecond(starts)).toBe(2);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it('keeps a fractional rate too: at 2.5 a second, never 3 requests in one second', () => withFakeTimers(async () => {
+    const scheduler = new HostScheduler({ perHostRate: 2.5, perHostConcurrency: 4, concurrency: 8 });
+    const starts: number[] = [];
+    const task = () => { starts.push(Date.now()); return Promise.resolve(); };
+    const all = Promise.all(Array.from({ length: 8 }, () => scheduler.run('a.example', task)));
+    await vi.runAllTimersAsync();
+    await all;
+    expect(starts).toHaveLength(8);
+    expect(mostInOneSecond(starts)).toBe(2);
+  }));
 
-  it('does not let requests queued behind the global limit leave in a burst', async () => {
-    vi.useFakeTimers();
-    try {
-      // Two slow hosts hold both global slots; the third host's queued requests must still be spaced.
-      const scheduler = new HostScheduler({ perHostRate: 5, perHostConcurrency: 3, concurrency: 2 });
-      const starts: number[] = [];
-      const slow = () => new Promise<void>((r) => setTimeout(r, 2000));
-      const paced = () => { starts.push(Date.now()); return Promise.resolve(); };
-      const all = Promise.all([
-        scheduler.run('slow-a', slow), scheduler.run('slow-b', slow),
-        ...[1, 2, 3].map(() => scheduler.run('paced', paced)),
-      ]);
-      await vi.runAllTimersAsync();
-      await all;
-      expect(starts).toHaveLength(3);
-      expectEvenSpacing(starts, 200);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it('does not let requests queued behind the global limit leave in a burst', () => withFakeTimers(async () => {
+    // Two slow hosts hold both global slots; the third host's queued requests must still be spaced.
+    const scheduler = new HostScheduler({ perHostRate: 5, perHostConcurrency: 3, concurrency: 2 });
+    const starts: number[] = [];
+    const slow = () => new Promise<void>((r) => setTimeout(r, 2000));
+    const paced = () => { starts.push(Date.now()); return Promise.resolve(); };
+    const all = Promise.all([
+      scheduler.run('slow-a', slow), scheduler.run('slow-b', slow),
+      ...[1, 2, 3].map(() => scheduler.run('paced', paced)),
+    ]);
+    await vi.runAllTimersAsync();
+    await all;
+    expect(starts).toHaveLength(3);
+    expectEvenSpacing(starts, 200);
+  }));
 
   it('counts the rate by when requests reach the wire, so a slow first connection cannot crowd a second', async () => {
     const { server, seen } = await recordingServer(0);

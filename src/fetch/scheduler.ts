@@ -29,6 +29,8 @@ export interface PageHold {
 
 /** What a request that found no free place in hand returns from its host's slot. */
 const NO_PLACE: unique symbol = Symbol('no place in hand');
+/** The claim queue of a request that holds no place: it waits for nobody and nobody waits for it. */
+const NO_QUEUE = { previous: Promise.resolve(), done: () => undefined };
 
 interface HostState {
   limit: LimitFunction;
@@ -50,7 +52,6 @@ interface HostState {
  * request 12 ms late, which put rate + 1 requests into one of its 1-second windows.
  */
 const SPACING_MARGIN = 0.005;
-const NO_QUEUE = { previous: Promise.resolve(), done: () => undefined };
 const WINDOW_SLACK_MS = 15;
 
 /**
