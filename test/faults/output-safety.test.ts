@@ -334,13 +334,19 @@ function traversalCriteria(urls: string[]): string {
   return `version: 1\ntitle: traversal\nsettings: { per_host_rate: 50, per_host_concurrency: 4, timeout: 2s, retries: 0 }\nindicators:\n  - id: "A"\n    title: a\n    weight: ${urls.length}\n    indicators:\n${leaves}\n`;
 }
 
+/** A fresh temporary base holding the folder the tool is given (`name`) and a folder outside it. */
+async function folderAndOutside(prefix: string, name: string): Promise<{ base: string; dir: string; outside: string }> {
+  const base = await mkdtemp(join(tmpdir(), prefix));
+  const dir = join(base, name);
+  const outside = join(base, 'outside');
+  await mkdir(dir);
+  await mkdir(outside);
+  return { base, dir, outside };
+}
+
 describe('archive and cache folders', () => {
   it('writes the archive only inside DIR, and replaces (never follows) symlinks planted there', async () => {
-    const base = await mkdtemp(join(tmpdir(), 'audit-archive-safety-'));
-    const archive = join(base, 'archive');
-    const outside = join(base, 'outside');
-    await mkdir(archive);
-    await mkdir(outside);
+    const { base, dir: archive, outside } = await folderAndOutside('audit-archive-safety-', 'archive');
     const victim = join(outside, 'victim');
     await writeFile(victim, 'precious');
     // index.json, and every WARC name the next seconds could take, point out of DIR.
@@ -377,11 +383,7 @@ describe('archive and cache folders', () => {
   });
 
   it('writes the cache only inside DIR, and never into a symlinked fanout folder', async () => {
-    const base = await mkdtemp(join(tmpdir(), 'audit-cache-safety-'));
-    const cache = join(base, 'cache');
-    const outside = join(base, 'outside');
-    await mkdir(cache);
-    await mkdir(outside);
+    const { base, dir: cache, outside } = await folderAndOutside('audit-cache-safety-', 'cache');
     const urls = traversalUrls();
     // Each URL's fanout folder (as written, and as the URL parser spells it) is a symlink out of DIR.
     const fanouts = new Set(urls.flatMap((url) => [url, new URL(url).href]).map((url) => createHash('sha256').update(url, 'utf8').digest('hex').slice(0, 2)));
