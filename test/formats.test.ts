@@ -300,6 +300,17 @@ describe('json', () => {
     expect(leaf.evidence![0]!.evidence).not.toBe(leaves(hostile.indicators).find((l) => l.indicator.id === leaf.indicator.id)!.evidence![0]!.evidence);
   });
 
+  it('copies only what cleaning changes, and never alters the original', () => {
+    // A clean report is shared, not copied: a whole copy doubled the heap at the end of a large run.
+    expect(safeReport(demo).indicators).toBe(demo.indicators);
+    const before = JSON.stringify(hostile);
+    const safe = safeReport(hostile);
+    expect(JSON.stringify(hostile)).toBe(before);
+    expect(JSON.stringify(safe)).not.toBe(before);
+    const original = leaves(hostile.indicators);
+    for (const leaf of leaves(safe.indicators)) expect(original).not.toContain(leaf);
+  });
+
   it('says what went wrong when a format fails while its pieces are made, and leaves no file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-json-'));
     try {
