@@ -47,6 +47,9 @@ process.stdout.write(JSON.stringify({
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   loopDelayMaxMs: loopDelay.max / 1e6,
   mostSentInOneSecond: Math.max(0, ...[...sends.values()].map(mostInOneSecond)),
+  // Where a polite run's time goes: before the first request (loading the criteria), between the
+  // first and the last, and after the last (its answer, checking it, writing the reports).
+  ...(sends.size > 0 ? { firstSendMs: Math.min(...[...sends.values()].map((l) => l[0])) - t0, lastSendMs: Math.max(...[...sends.values()].map((l) => l.at(-1))) - t0 } : {}),
   // The kernel's high-water mark, so a spike between samples is not missed.
   peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
 }) + '\n');

@@ -28,7 +28,7 @@ function valueOf(flag) {
 const SCENARIOS = {
   politeness: smoke ? { hosts: 3, perHost: 6, rate: 5, latencyMs: 100 } : { hosts: 20, perHost: 50, rate: 5, latencyMs: 100 },
   throughput: smoke ? { urls: 200, latencyMs: 5 } : { urls: 5000, latencyMs: 5 },
-  scale: smoke ? { hosts: 10, small: 20, large: 200, latencyMs: 5 } : { hosts: 200, small: 200, large: 20_000, latencyMs: 5 },
+  scale: smoke ? { hosts: 10, small: 20, large: 200, floorUrls: 100, latencyMs: 5 } : { hosts: 200, small: 200, large: 20_000, floorUrls: 4000, latencyMs: 5 },
   peers: smoke ? { hosts: 2, urls: 100, latencyMs: 5 } : { hosts: 4, urls: 1000, latencyMs: 5 },
 };
 
@@ -87,6 +87,13 @@ async function audit(urls, settings, { full = true } = {}) {
   }
 }
 
+/** The bare loop (bare-loop.mjs) over the same sites: reading the pages and nothing else, spawn to exit. */
+function bareLoop(sites, count, options) {
+  const spawnedAt = performance.now();
+  const out = execFileSync(process.execPath, [join(here, 'bare-loop.mjs'), JSON.stringify({ origins: sites.origins, count, ...options })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { ...JSON.parse(out.toString()), processWallMs: performance.now() - spawnedAt };
+}
+
 function floorMs() {
   return JSON.parse(execFileSync(process.execPath, [join(here, 'floor.mjs'), smoke ? '20' : '200']).toString()).floorMs;
 }
@@ -98,7 +105,7 @@ async function politeness({ hosts, perHost, rate, latencyMs }) {
   try {
     return await repeat(async () => {
       await sites.reset();
-      const { wallMs, loopDelayP99Ms, mostSentInOneSecond } = await audit(sites.urls(hosts * perHost), { per_host_rate: rate, per_host_concurrency: 2, concurrency: 32 });
+      const { wallMs, loopDelayP99Ms, mostSentInOneSecond, firstSendMs, lastSendMs } = await audit(sites.urls(hosts * perHost), { per_host_rate: rate, per_host_concurrency: 2, concurrency: 32 });
       const stats = Object.values(await sites.stats());
       const idealMs = (perHost / rate) * 1000;
       return {
@@ -110,6 +117,11 @@ async function politeness({ hosts, perHost, rate, latencyMs }) {
         'most requests in flight to a host': Math.max(...stats.map((s) => s.maxInFlight)),
         'most connections open to a host': Math.max(...stats.map((s) => s.maxSockets)),
         'event-loop delay p99 ms': loopDelayP99Ms,
+        // The breakdown of the wall time; each host's count includes its one error-page probe.
+        'most requests to a host': Math.max(...stats.map((s) => s.requests)),
+        'before the first request s': firstSendMs / 1000,
+        'first to last request s': (lastSendMs - firstSendMs) / 1000,
+        'after the last request s': (wallMs - lastSendMs) / 1000,
       };
     });
   } finally {
@@ -133,14 +145,17 @@ async function throughput({ urls, latencyMs }) {
   }
 }
 
-async function scale({ hosts, small, large, latencyMs }) {
+async function scale({ hosts, small, large, floorUrls, latencyMs }) {
   const sites = await startSites({ hosts, latencyMs });
   const settings = { per_host_rate: 1000, per_host_concurrency: 2, concurrency: 64 };
   try {
     return await repeat(async () => {
       const few = await audit(sites.urls(small), settings);
       const many = await audit(sites.urls(large), settings);
-      return { [`peak RSS MB at ${small}`]: few.peakRssMb, [`peak RSS MB at ${large}`]: many.peakRssMb, 'RSS growth': many.peakRssMb / few.peakRssMb, [`wall s at ${large}`]: many.wallMs / 1000 };
+      // What reading and parsing these pages costs with nothing kept: flat in the URL count, so
+      // measured on fewer URLs. The auditor's peak can only be judged against it.
+      const bare = bareLoop(sites, floorUrls, { concurrency: settings.concurrency, perOrigin: settings.per_host_concurrency, parse: true });
+      return { [`peak RSS MB at ${small}`]: few.peakRssMb, [`peak RSS MB at ${large}`]: many.peakRssMb, 'RSS growth': many.peakRssMb / few.peakRssMb, [`wall s at ${large}`]: many.wallMs / 1000, [`bare fetch + parse loop: peak RSS MB at ${floorUrls}`]: bare.peakRssMb };
     });
   } finally {
     sites.stop();
@@ -158,6 +173,8 @@ async function peers({ hosts, urls, latencyMs }) {
     return await repeat(async () => {
       const ours = await audit(sites.urls(urls), { per_host_rate: 1000, per_host_concurrency: concurrency, concurrency }, { full: false });
       const row = { 'ours s': ours.processWallMs / 1000 };
+      // GET and read every page and nothing else: what status-only costs before any check.
+      row['bare GET loop s'] = bareLoop(sites, urls, { concurrency, perOrigin: concurrency, parse: false }).processWallMs / 1000;
       if (found.linkinator) {
         const peer = await runLinkinator(found.linkinator, listUrl, { expected: urls, concurrency });
         row['linkinator s'] = peer.wallMs / 1000;
