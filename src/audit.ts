@@ -17,6 +17,8 @@ import { HostScheduler } from './fetch/scheduler.js';
 import type { ProgressEvents } from './progress/index.js';
 import { planRequests, type Plan } from './plan/plan.js';
 import { takeTurns } from './util/turns.js';
+import { ValuePool } from './util/value-pool.js';
+import type { Reason } from './i18n/index.js';
 import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
 
 export interface AuditOptions {
@@ -102,6 +104,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
+  const pool = new ValuePool();
   const nextTurn = takeTurns();
   const checkUrl = async (url: string, citing: Evidence[]) => {
     const refs: Promise<ArchiveRecordRef>[] = [];
@@ -121,8 +124,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     // The fetch's own warnings (an https link redirected to plain http) come first.
     const warnings = [...(fetched.warnings ?? []), ...(fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [])];
     for (const evidence of citing) {
-      const result = judgeSafely(evidence, fetched, outcome, evaluateOptions, archived);
-      results.set(evidence, warnings.length > 0 ? { ...result, warnings } : result);
+      results.set(evidence, keptUntilReport(judgeSafely(evidence, fetched, outcome, evaluateOptions, archived), warnings, pool));
       if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
     }
     if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
@@ -150,6 +152,29 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     indicators,
     totals: totals(indicators),
   };
+}
+
+/**
+ * A result as it waits for the report: what it says the same as other results (its checks, an empty
+ * redirect list, its URL) is shared with them rather than held once per link, so that a
+ * 20,000-URL run does not keep 200,000 small objects to the end.
+ */
+function keptUntilReport(result: EvidenceResult, warnings: Reason[], pool: ValuePool): EvidenceResult {
+  const { url } = result.evidence;
+  const fetch = { ...result.fetch, url: sameText(result.fetch.url, url), finalUrl: sameText(result.fetch.finalUrl, url), redirects: pool.of(result.fetch.redirects) };
+  return {
+    ...result,
+    finalUrl: sameText(result.finalUrl, url),
+    redirects: pool.of(result.redirects),
+    checks: result.checks.map((check) => pool.of(check)),
+    fetch,
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
+
+/** `text`, as the instance `known` when they are equal: the final URL is most often the URL itself. */
+function sameText(text: string, known: string): string {
+  return text === known ? known : text;
 }
 
 /**
