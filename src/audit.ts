@@ -156,8 +156,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
 /**
  * A result as it waits for the report: what it says the same as other results (its checks, an empty
- * redirect list, its URL) is shared with them rather than held once per link, so that a
- * 20,000-URL run does not keep 200,000 small objects to the end.
+ * redirect list, its URL) is shared with them rather than held once per link; a passing link's
+ * checks alone were a dozen small objects, kept to the end of the run.
  */
 function keptUntilReport(result: EvidenceResult, warnings: Reason[], pool: ValuePool): EvidenceResult {
   const { url } = result.evidence;
