@@ -196,6 +196,26 @@ describe('changedLines + selectByChangedLines', () => {
     expect(reasonText(result.selection.reason)).toMatch(/^every indicator/);
   });
 
+  it('an edit on the first line of an item after an indented comment selects that item, not the one before', () => {
+    const text = `version: 1
+title: t
+indicators:
+  - id: A
+    title: a
+    weight: 1
+    evidence: [{ url: "https://a.example/1" }]
+    # 备注：下一项待补
+  - id: B
+    title: b
+    weight: 1
+    evidence: [{ url: "https://a.example/2" }]
+`;
+    const { criteria } = parseCriteria(text, 'c.yaml');
+    expect(criteria!.indicators.map((i) => i.span)).toEqual([{ startLine: 4, endLine: 8 }, { startLine: 9, endLine: 12 }]);
+    expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([9]), wholeFile: false }).selected).toEqual(['B']);
+    expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([8]), wholeFile: false }).selected).toEqual(['A']);
+  });
+
   it('a new leaf selects only itself; comments and blank lines select nothing', async () => {
     const added = edit(FIXTURE, 50, [
       '      - id: "二.3"',

@@ -404,6 +404,10 @@ function detach(text: string): string {
  * An array with room for what it holds and no more. Arrays grown by push or flatMap keep room for 16 more
  * items, some 130 bytes each; the criteria keep two or three small lists per indicator for the whole run.
  */
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
 function compact<T>(list: T[]): T[] {
   return list.slice();
 }
@@ -580,10 +584,18 @@ class CriteriaReader {
     return this.linePos(offset);
   }
 
+  /**
+   * The lines a node stands on, from its first character to its last. yaml's range ends after the
+   * node's trailing whitespace, and after an indented comment under a list item it reaches the
+   * indentation of the next item's line: that line then fell in two indicators' spans, and
+   * `--changed` gave an edit there to the one before.
+   */
   private spanOf(node: Node): { startLine: number; endLine: number } {
     const [start = 0, , end = start] = node.range ?? [];
-    // The range ends after the node's last newline; step back so the span ends on its last line.
-    return { startLine: this.linePos(start).line, endLine: this.linePos(Math.max(start, end - 1)).line };
+    const first = this.fileOffset(start);
+    let last = Math.max(first, this.fileOffset(end) - 1);
+    while (last > first && isWhitespace(this.text.charCodeAt(last))) last--;
+    return { startLine: this.lines.linePos(first).line, endLine: this.lines.linePos(last).line };
   }
 
   private keyNode(map: YAMLMap, key: string): Node | undefined {
