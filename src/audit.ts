@@ -155,27 +155,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 }
 
 /**
- * A result as it waits for the report: what it says the same as other results (its checks, an empty
- * redirect list, its URL) is shared with them rather than held once per link; a passing link's
- * checks alone were a dozen small objects, kept to the end of the run.
+ * A result as it waits for the report: its checks are shared with every result that says the
+ * same (a passing page's four checks were a dozen small objects, kept to the end of the run), and
+ * an empty redirect list is one shared list.
  */
 function keptUntilReport(result: EvidenceResult, warnings: Reason[], pool: ValuePool): EvidenceResult {
-  const { url } = result.evidence;
-  const fetch = { ...result.fetch, url: sameText(result.fetch.url, url), finalUrl: sameText(result.fetch.finalUrl, url), redirects: pool.of(result.fetch.redirects) };
   return {
     ...result,
-    finalUrl: sameText(result.finalUrl, url),
-    redirects: pool.of(result.redirects),
+    redirects: result.redirects.length === 0 ? NO_REDIRECTS : result.redirects,
     checks: result.checks.map((check) => pool.of(check)),
-    fetch,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
-/** `text`, as the instance `known` when they are equal: the final URL is most often the URL itself. */
-function sameText(text: string, known: string): string {
-  return text === known ? known : text;
-}
+const NO_REDIRECTS: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * One odd page must never cost the report for the other links: anything that throws while

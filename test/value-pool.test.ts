@@ -20,11 +20,40 @@ describe('ValuePool', () => {
     const pool = new ValuePool();
     const missing = pool.of({ code: 'FRESH', params: {} as { date?: string } });
     expect(pool.of({ code: 'FRESH', params: { date: undefined } })).not.toBe(missing);
+    expect(pool.of({ date: 'u' })).not.toBe(pool.of({ date: undefined }));
     expect(pool.of({ max: Infinity })).not.toBe(pool.of({ max: null }));
-    const dated = { at: new Date(0) };
-    expect(pool.of(dated)).toBe(dated);
-    expect(pool.of({ at: new Date(0) })).not.toBe(dated);
-    expect(Object.isFrozen(dated)).toBe(false);
+    expect(pool.of({ max: Infinity })).not.toBe(pool.of({ max: 'nInfinity' }));
+    expect(pool.of({ n: -0 })).not.toBe(pool.of({ n: 0 }));
+    for (const odd of [{ at: new Date(0) }, { f: () => 1 }, { big: 1n }, Object.assign(Object.create(null), { a: 1 })]) {
+      expect(pool.of(odd)).toBe(odd);
+      expect(Object.isFrozen(odd)).toBe(false);
+    }
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(pool.of(cycle)).toBe(cycle);
+  });
+
+  it('stops taking new values once it holds 10,000, and still shares those it has', () => {
+    const pool = new ValuePool();
+    const first = pool.of({ n: 0 });
+    for (let n = 1; n < 10_000; n++) pool.of({ n });
+    const late = { n: 10_000 };
+    expect(pool.of(late)).toBe(late);
+    expect(Object.isFrozen(late)).toBe(false);
+    expect(pool.of({ n: 0 })).toBe(first);
+  });
+
+  it('a shared check that needs cleaning is cleaned in the report and stays as it was', async () => {
+    const { cleanStrings } = await import('../src/report/safe.js');
+    const { cleanMultiline } = await import('../src/report/sanitize.js');
+    const pool = new ValuePool();
+    const check = pool.of({ name: 'keywords', status: 'fail', reason: { code: 'KEYWORDS_MISSING', params: { missing: ['\u001b[31m公开'] } } });
+    const shared = pool.of({ name: 'keywords', status: 'fail', reason: { code: 'KEYWORDS_MISSING', params: { missing: ['\u001b[31m公开'] } } });
+    const cleaned = cleanStrings({ checks: [check, shared] }, cleanMultiline);
+    expect(cleaned.checks[0]!.reason.params.missing).toEqual(['公开']);
+    expect(cleaned.checks[1]).toBe(cleaned.checks[0]);
+    expect(check.reason.params.missing).toEqual(['\u001b[31m公开']);
+    expect(Object.isFrozen(check.reason.params.missing)).toBe(true);
   });
 });
 
@@ -52,7 +81,7 @@ describe('results kept until the report', () => {
   let server: TestServer | undefined;
   afterEach(async () => server?.close());
 
-  it('share what they say the same, and report it unchanged', async () => {
+  it('share the checks they have in common', async () => {
     const page = '<html><head><title>通知公告</title></head><body><p>通知公告</p><p>2026-03-01 发布</p></body></html>';
     server = await startServer((req, res) => {
       if (req.url?.startsWith('/p')) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
@@ -66,7 +95,8 @@ indicators:
   - { title: A, weight: 1, evidence: [${[1, 2, 3].map((i) => `{ url: "${server!.origin}/p${i}", keywords: [通知公告], max_age: 180d }`).join(', ')}] }
 `;
     const { criteria } = parseCriteria(yaml, 'c.yaml');
-    const report = await runAudit({ criteria: criteria!, dispatcher: new Agent(), now: new Date('2026-03-15T04:00:00Z') });
+    const dispatcher = new Agent();
+    const report = await runAudit({ criteria: criteria!, dispatcher, now: new Date('2026-03-15T04:00:00Z') }).finally(() => dispatcher.close());
     const [a, b, c] = report.indicators[0]!.evidence!;
     expect([a, b, c].map((e) => e!.verdict)).toEqual(['pass', 'pass', 'pass']);
     expect(b!.checks.map((check) => check.reason.code)).toEqual(['STATUS_OK', 'CONTENT_OK', 'KEYWORDS_OK', 'FRESH']);

@@ -1,10 +1,11 @@
 import type { AuditReport } from '../audit.js';
 import { MASK, SECRET_HEADERS, type Redactor } from '../util/redact.js';
 import { cleanMultiline } from './sanitize.js';
+import { isPlainObject } from '../util/plain.js';
 
 /**
- * The report as every formatter, the step summary and the notifications get it: a copy in which
- * every string (titles, URLs, final URLs, redirect chains, reason parameters quoting locations,
+ * The report as every formatter, the step summary and the notifications get it: a read-only view
+ * (the report itself, when nothing needed cleaning; see cleanStrings) in which every string (titles, URLs, final URLs, redirect chains, reason parameters quoting locations,
  * messages and pages) has its secrets masked and its terminal escapes and control characters
  * removed (line breaks and tabs stay: the formats each handle them). Each format still escapes for
  * its own syntax; this is the one place that knows what a secret is.
@@ -39,21 +40,26 @@ const IDENTIFIER = /^[\w.-]{0,64}$/;
  * clean report costs no copy at all. A whole copy doubled the heap at the end of a 20,000-URL run
  * (90 MB) only to repeat the same strings. An object that does change is copied once however often
  * it is met, and the copy is shared as the original was (each evidence of the criteria is also in
- * its result). Callers only read what comes back, so sharing unchanged parts with the original is safe.
+ * its result). An unchanged object that holds others is remembered too, so a subtree met again
+ * (every level of results holds its indicator's whole subtree) is walked once; the many small ones
+ * (positions, parameters) cost less to walk again than to remember. Callers only read what comes
+ * back, so sharing unchanged parts with the original (or the original itself) is safe.
  */
 export function cleanStrings<T>(value: T, clean: (text: string) => string, word: (text: string) => string = clean): T {
   const copies = new Map<object, unknown>();
+  const unchanged = new WeakSet<object>();
   const walk = (node: unknown, key: string | undefined): unknown => {
     if (typeof node === 'string') {
       if (key !== undefined && SECRET_HEADERS.has(key.toLowerCase())) return MASK;
       return key !== undefined && VOCABULARY_KEYS.has(key) && IDENTIFIER.test(node) ? word(node) : clean(node);
     }
-    if (node === null || typeof node !== 'object' || (!Array.isArray(node) && !isPlain(node))) return node;
+    if (node === null || typeof node !== 'object' || (!Array.isArray(node) && !isPlainObject(node))) return node;
+    if (unchanged.has(node)) return node;
     const known = copies.get(node);
     if (known !== undefined) return known;
     const copy = Array.isArray(node) ? cleanArray(node) : cleanObject(node);
-    // Only copies are remembered: a map entry for every unchanged object would cost what the copy did.
     if (copy !== node) copies.set(node, copy);
+    else if (holdsObjects(node)) unchanged.add(node);
     return copy;
   };
   const cleanArray = (node: unknown[]) => {
@@ -75,7 +81,8 @@ export function cleanStrings<T>(value: T, clean: (text: string) => string, word:
   return walk(value, undefined) as T;
 }
 
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+function holdsObjects(node: object): boolean {
+  for (const item of Object.values(node)) if (item !== null && typeof item === 'object') return true;
+  return false;
 }
+

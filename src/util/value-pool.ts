@@ -1,8 +1,13 @@
+import { isPlainObject } from './plain.js';
+
 /**
  * One frozen instance per distinct value: the results of a 20,000-URL run say the same few things
  * ("status 200", "content OK") 20,000 times, and every copy was three small objects kept to the
  * end of the run. Frozen, so a shared value can never be changed for the others holding it. One
  * pool per run, so nothing outlives the run that made it.
+ *
+ * A value seen once costs its key on top of itself, so the pool stops taking new values at
+ * MAX_VALUES: a run whose checks all differ then pays for the first few thousand only.
  */
 export class ValuePool {
   private readonly byKey = new Map<string, unknown>();
@@ -13,34 +18,38 @@ export class ValuePool {
     if (key === undefined) return value;
     const known = this.byKey.get(key);
     if (known !== undefined) return known as T;
+    if (this.byKey.size >= MAX_VALUES) return value;
     this.byKey.set(key, deepFreeze(value));
     return value;
   }
 }
 
+const MAX_VALUES = 10_000;
 const NOT_PLAIN = Symbol('not plain data');
 
 /**
- * JSON that tells apart what JSON.stringify would confuse: a key set to undefined from a missing
- * one, Infinity and NaN from null. Undefined for values that are not plain data (a Map, a Date),
- * which JSON cannot tell apart at all.
+ * A key that two values share only when they are equal as plain data: every leaf is tagged with
+ * its type (so the text "u" is not undefined, nor -0 0), and anything JSON would drop or change
+ * (a function, a symbol, a Date, a Map, an object without a prototype) makes the value unpoolable. Undefined for those, and for anything JSON.stringify cannot take (a cycle, a BigInt).
  */
 function keyOf(value: unknown): string | undefined {
   try {
     // The holder's own value, as toJSON has not yet turned a Date into text there.
-    return JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
+    return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
       const raw = this[key];
-      if (raw === undefined) return '\u0000undefined';
-      if (typeof raw === 'number' && !Number.isFinite(raw)) return `\u0000${raw}`;
-      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-        const proto = Object.getPrototypeOf(raw) as unknown;
-        if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+      if (raw === null || Array.isArray(raw)) return raw;
+      switch (typeof raw) {
+        case 'string': return `s${raw}`;
+        case 'number': return Object.is(raw, -0) ? 'n-0' : `n${raw}`;
+        case 'boolean': return raw;
+        case 'undefined': return 'u';
+        // Without a prototype it could be handed out where a literal was asked for, or the other way round.
+        case 'object': if (isPlainObject(raw) && Object.getPrototypeOf(raw) !== null) return raw; throw NOT_PLAIN;
+        default: throw NOT_PLAIN;
       }
-      return item;
     });
-  } catch (error) {
-    if (error === NOT_PLAIN) return undefined;
-    throw error;
+  } catch {
+    return undefined;
   }
 }
 
