@@ -41,7 +41,7 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
     io.stderr.write(`${catalogue(plan.lang).ui.nothingToAudit}: ${catalogue(plan.lang).ui.selection(plan.selection.reason)}\n`);
   }
   const report = await audit(plan, io);
-  // One masked, cleaned copy for every report and the notification (see safeReport).
+  // One masked, cleaned, read-only view for every report and the notification (see safeReport).
   const safe = safeReport(report, plan.redactor);
   const written = await deliverReports(safe, plan, io);
   const code = exitCodeFor(report, plan.policy);

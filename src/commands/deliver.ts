@@ -24,7 +24,7 @@ export interface Delivery {
  * Writes every requested report, each on its own: one unwritable path never costs the others,
  * and standard output is printed last so a pipe gets it even when a file failed.
  *
- * `report` is the safe copy (see safeReport): secrets masked, terminal escapes removed. Each
+ * `report` is the safe view (see safeReport): secrets masked, terminal escapes removed. Each
  * format then escapes for its own syntax.
  */
 export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
@@ -79,7 +79,7 @@ async function appendStepSummary(report: AuditReport, plan: RunPlan, io: Io): Pr
 /** A failed notification is said on stderr and changes nothing else: the report is already written. */
 export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
   if (plan.notify.targets.length === 0) return;
-  // The robot is told what the reports say, and no more: `report` is the same safe copy.
+  // The robot is told what the reports say, and no more: `report` is the same safe view.
   const summary = notifySummary(report, plan, passed, delivery.files[0]);
   if (!shouldNotify(plan.notify.on, summary)) return;
   const dispatcher = io.dispatcher ?? createDispatcher({ timeoutMs: 10_000 });
