@@ -46,15 +46,12 @@ export function scoreIndicator(indicator: Indicator, results: Map<unknown, Evide
 function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorResult {
   const total = evidence.length;
   const passed = evidence.filter((e) => e.verdict === 'pass').length;
-  if (total === 0) {
-    return { indicator, score: 0, maxScore: indicator.weight, verdict: 'fail', passed, total, problem: { reason: reason('NO_EVIDENCE', {}) }, children: [], evidence };
-  }
-  const verdict = combineVerdicts(evidence.map((e) => e.verdict));
-  const score = roundScore((indicator.weight * passed) / total);
-  const problem = firstProblem(evidence, verdict);
-  return problem
-    ? { indicator, score, maxScore: indicator.weight, verdict, passed, total, problem, children: [], evidence }
-    : { indicator, score, maxScore: indicator.weight, verdict, passed, total, children: [], evidence };
+  const verdict = total === 0 ? 'fail' : combineVerdicts(evidence.map((e) => e.verdict));
+  const score = total === 0 ? 0 : roundScore((indicator.weight * passed) / total);
+  const result: IndicatorResult = { indicator, score, maxScore: indicator.weight, verdict, passed, total, children: [], evidence };
+  const problem = total === 0 ? { reason: reason('NO_EVIDENCE', {}) } : firstProblem(evidence, verdict);
+  if (problem) result.problem = problem;
+  return result;
 }
 
 function firstProblem(evidence: EvidenceResult[], verdict: Verdict): Problem | undefined {
