@@ -196,10 +196,9 @@ describe('changedLines + selectByChangedLines', () => {
     expect(reasonText(result.selection.reason)).toMatch(/^every indicator/);
   });
 
-  it('an edit on the first line of an item after an indented comment selects that item, not the one before', () => {
-    const text = `version: 1
-title: t
-indicators:
+  it('an edit on the first line of an item after an indented comment selects that item, not the one before', async () => {
+    const { PIECEWISE_MIN_LENGTH } = await import('../src/criteria/load.js');
+    const items = `indicators:
   - id: A
     title: a
     weight: 1
@@ -210,10 +209,18 @@ indicators:
     weight: 1
     evidence: [{ url: "https://a.example/2" }]
 `;
-    const { criteria } = parseCriteria(text, 'c.yaml');
-    expect(criteria!.indicators.map((i) => i.span)).toEqual([{ startLine: 4, endLine: 8 }, { startLine: 9, endLine: 12 }]);
-    expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([9]), wholeFile: false }).selected).toEqual(['B']);
-    expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([8]), wholeFile: false }).selected).toEqual(['A']);
+    // Read whole; with Windows line ends; and piecewise, as files past 512 KB are (one line of padding before the list).
+    const variants = [
+      { text: `version: 1\ntitle: t\n${items}`, shift: 0 },
+      { text: `version: 1\ntitle: t\n${items}`.replaceAll('\n', '\r\n'), shift: 0 },
+      { text: `version: 1\ntitle: t\n# ${'-'.repeat(PIECEWISE_MIN_LENGTH)}\n${items}`, shift: 1 },
+    ];
+    for (const { text, shift } of variants) {
+      const { criteria } = parseCriteria(text, 'c.yaml');
+      expect(criteria!.indicators.map((i) => i.span)).toEqual([{ startLine: 4 + shift, endLine: 8 + shift }, { startLine: 9 + shift, endLine: 12 + shift }]);
+      expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([9 + shift]), wholeFile: false }).selected).toEqual(['B']);
+      expect(selectByChangedLines(criteria!, { ref: 'HEAD', lines: new Set([8 + shift]), wholeFile: false }).selected).toEqual(['A']);
+    }
   });
 
   it('a new leaf selects only itself; comments and blank lines select nothing', async () => {

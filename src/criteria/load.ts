@@ -404,10 +404,6 @@ function detach(text: string): string {
  * An array with room for what it holds and no more. Arrays grown by push or flatMap keep room for 16 more
  * items, some 130 bytes each; the criteria keep two or three small lists per indicator for the whole run.
  */
-function isWhitespace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
-}
-
 function compact<T>(list: T[]): T[] {
   return list.slice();
 }
@@ -419,6 +415,11 @@ function compact<T>(list: T[]): T[] {
  */
 function inherit(inherited: Inherited, own: CheckOptions): Inherited {
   return Object.assign({}, inherited, own);
+}
+
+/** The whitespace yaml may leave at the end of a node's range: spaces, tabs, line breaks. */
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** Walks the YAML syntax tree, so that every problem can name the line and column it comes from. */
