@@ -5,9 +5,10 @@ import { isPlainObject } from '../util/plain.js';
 
 /**
  * The report as every formatter, the step summary and the notifications get it: a read-only view
- * (the report itself, when nothing needed cleaning; see cleanStrings) in which every string (titles, URLs, final URLs, redirect chains, reason parameters quoting locations,
- * messages and pages) has its secrets masked and its terminal escapes and control characters
- * removed (line breaks and tabs stay: the formats each handle them). Each format still escapes for
+ * (the report itself, when nothing needed cleaning; see cleanStrings) in which every string
+ * (titles, URLs, final URLs, redirect chains, reason parameters quoting locations, messages and
+ * pages) has its secrets masked and its terminal escapes and control characters removed (line
+ * breaks and tabs stay: the formats each handle them). Each format still escapes for
  * its own syntax; this is the one place that knows what a secret is.
  *
  * Dates stay dates; values of credential headers (Authorization, Cookie, Set-Cookie …) anywhere in
@@ -85,4 +86,3 @@ function holdsObjects(node: object): boolean {
   for (const item of Object.values(node)) if (item !== null && typeof item === 'object') return true;
   return false;
 }
-

@@ -29,8 +29,9 @@ const NOT_PLAIN = Symbol('not plain data');
 
 /**
  * A key that two values share only when they are equal as plain data: every leaf is tagged with
- * its type (so the text "u" is not undefined, nor -0 0), and anything JSON would drop or change
- * (a function, a symbol, a Date, a Map, an object without a prototype) makes the value unpoolable. Undefined for those, and for anything JSON.stringify cannot take (a cycle, a BigInt).
+ * its type (so the text "u" is not undefined, nor -0 0). Undefined, so the value is not pooled,
+ * for anything JSON would drop or change (a function, a symbol, a Date, a Map, an object without
+ * a prototype) and anything JSON.stringify cannot take (a cycle, a BigInt).
  */
 function keyOf(value: unknown): string | undefined {
   try {
