@@ -4,6 +4,7 @@ import { reason } from '../i18n/index.js';
 import { withoutSpaces } from '../util/text.js';
 import type { ScriptLoader } from './signatures.js';
 import { fail, pass, unverified, type CheckResult } from './types.js';
+import type { DeepReadonly } from '../util/readonly.js';
 
 /** Validation already rejected bad patterns; one that slips through simply matches nothing. */
 function matcher(keyword: string): KeywordMatcher {
@@ -15,11 +16,11 @@ function matcher(keyword: string): KeywordMatcher {
  * `loader` marks text known to lack part of the page (filled in by script): a keyword that is
  * missing there may yet be on the real page, so the check cannot fail.
  */
-export function checkKeywords(rule: KeywordRule, text: string, loader?: ScriptLoader, compact = withoutSpaces(text)): CheckResult {
+export function checkKeywords(rule: DeepReadonly<KeywordRule>, text: string, loader?: ScriptLoader, compact = withoutSpaces(text)): CheckResult {
   const found = (keyword: string) => matcher(keyword)(text, compact);
   const missing = rule.all.filter((k) => !found(k));
   const anyFound = rule.any.filter(found);
-  const anyOf = rule.any.length > 0 && anyFound.length === 0 ? rule.any : [];
+  const anyOf = rule.any.length > 0 && anyFound.length === 0 ? [...rule.any] : [];
   const forbidden = rule.none.filter(found);
 
   if (forbidden.length > 0) return fail('keywords', reason('KEYWORDS_FORBIDDEN', { found: forbidden }));

@@ -3,7 +3,7 @@ import type { FetchedResponse } from '../fetch/fetcher.js';
 import { reason } from '../i18n/index.js';
 import { fail, pass, type CheckResult } from './types.js';
 
-export function checkStatus(response: FetchedResponse, expected: StatusRange[]): CheckResult {
+export function checkStatus(response: FetchedResponse, expected: readonly StatusRange[]): CheckResult {
   const matches = (code: number) => expected.some((r) => code >= r.min && code <= r.max);
   const firstHop = response.redirects[0]?.status;
   // Expecting a 3xx means the link itself should redirect; it must still lead to a working page.

@@ -7,11 +7,14 @@ export type Verdict = 'pass' | 'fail' | 'unverified';
 
 export type CheckName = 'fetch' | 'blocked' | 'status' | 'content' | 'render' | 'keywords' | 'freshness';
 
-/** One check's outcome: a value with a reason that each language can put in words, never an exception. */
+/**
+ * One check's outcome: a value with a reason that each language can put in words, never an
+ * exception. Read-only: results that say the same share one frozen instance (see keptUntilReport).
+ */
 export interface CheckResult {
-  name: CheckName;
-  status: Verdict;
-  reason: Reason;
+  readonly name: CheckName;
+  readonly status: Verdict;
+  readonly reason: Reason;
 }
 
 export interface EvidenceResult {
@@ -19,10 +22,11 @@ export interface EvidenceResult {
   verdict: Verdict;
   httpStatus?: number;
   finalUrl: string;
-  redirects: string[];
+  /** Shared, and frozen, when empty. */
+  redirects: readonly string[];
   lastUpdated?: string;
   dateSource?: string;
-  checks: CheckResult[];
+  checks: readonly CheckResult[];
   durationMs: number;
   /** The fetch as reported; body and headers are dropped once the page has been judged. */
   fetch: FetchFailure | Omit<FetchedResponse, 'body' | 'headers'>;

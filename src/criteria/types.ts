@@ -1,3 +1,5 @@
+import type { DeepReadonly } from '../util/readonly.js';
+
 /** The criteria file, after validation: what every later stage reads. */
 
 export interface Duration {
@@ -89,8 +91,11 @@ export interface SourceSpan {
 export interface Evidence {
   title: string;
   url: string;
-  /** The checks in force for this evidence, inheritance already applied. */
-  checks: Required<Pick<CheckOptions, 'status'>> & Omit<CheckOptions, 'status'>;
+  /**
+   * The checks in force for this evidence, inheritance already applied. Read-only: evidence with
+   * the same rules share one frozen object of them.
+   */
+  readonly checks: DeepReadonly<Required<Pick<CheckOptions, 'status'>> & Omit<CheckOptions, 'status'>>;
   position: SourcePosition;
 }
 

@@ -1,3 +1,5 @@
+import type { DeepReadonly } from '../util/readonly.js';
+
 /**
  * Why a check ended as it did, as data: a stable English code for JSON and scripts, and the
  * parameters each language's catalogue needs to say it in words.
@@ -71,7 +73,8 @@ export interface ReasonParams {
 
 export type ReasonCode = keyof ReasonParams;
 
-export type Reason = { [K in ReasonCode]: { code: K; params: ReasonParams[K] } }[ReasonCode];
+/** Read-only all the way down: a reason may be shared by many results (see ValuePool). */
+export type Reason = { [K in ReasonCode]: { readonly code: K; readonly params: DeepReadonly<ReasonParams[K]> } }[ReasonCode];
 
 export function reason<K extends ReasonCode>(code: K, params: ReasonParams[K]): { code: K; params: ReasonParams[K] } {
   return { code, params };
