@@ -168,7 +168,7 @@ function keptUntilReport(result: EvidenceResult, warnings: Reason[], pool: Value
   };
 }
 
-const NO_REDIRECTS: string[] = Object.freeze([]) as unknown as string[];
+const NO_REDIRECTS: readonly string[] = Object.freeze([]);
 
 /**
  * One odd page must never cost the report for the other links: anything that throws while

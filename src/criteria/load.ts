@@ -435,10 +435,6 @@ class CriteriaReader {
 
   constructor(private readonly text: string, private readonly file: string) {}
 
-  private sameChecks(checks: Inherited): Inherited {
-    return this.checksPool.of(checks);
-  }
-
   /** Reads the file as one YAML document. */
   read(): Criteria | undefined {
     // The Document gets the options it always had; the parser records each line start in this.lines as it goes.
@@ -1004,7 +1000,7 @@ class CriteriaReader {
     const position = this.at(node);
     if (isScalar(node) && typeof node.value === 'string') {
       const url = this.checkUrl(node.value, position);
-      return url ? { title: url, url, checks: this.sameChecks(inherit(inherited, {})), position } : undefined;
+      return url ? { title: url, url, checks: this.checksPool.of(inherit(inherited, {})), position } : undefined;
     }
     if (!isMap(node)) {
       this.report(position, `evidence must be a mapping with a url, not ${describe(node)}`, 'write "- title: ...", "url: https://..."');
@@ -1020,7 +1016,7 @@ class CriteriaReader {
     const url = isScalar(rawUrl) && typeof rawUrl.value === 'string'
       ? this.checkUrl(rawUrl.value, this.at(rawUrl))
       : (this.report(this.at(rawUrl), `url must be text, not ${describe(rawUrl)}`, 'write url: https://...'), undefined);
-    const checks = this.sameChecks(inherit(inherited, this.readChecks(node, 'evidence', false)));
+    const checks = this.checksPool.of(inherit(inherited, this.readChecks(node, 'evidence', false)));
     if (!url) return undefined;
     return { title: this.optionalString(node, 'title') ?? url, url, checks, position };
   }
