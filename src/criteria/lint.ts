@@ -133,17 +133,14 @@ function lintRepeatedUrl(list: Citation[], push: Push): void {
   // A label unrelated to every earlier label of the URL: reported once per new label, naming the
   // first citation whose label it contradicts.
   let firstLabelled: Citation | undefined;
+  // Distinct labels in file order (a Set keeps insertion order); only a new one is compared with them.
   const seen = new Set<string>();
-  const labels: string[] = [];
   for (const here of list) {
     const label = here.label;
     if (label === undefined) continue;
     const other = firstLabelled;
-    const known = seen.has(label) || labels.some((earlier) => sameLabel(earlier, label));
-    if (!seen.has(label)) {
-      seen.add(label);
-      labels.push(label);
-    }
+    const known = seen.has(label) || [...seen].some((earlier) => sameLabel(earlier, label));
+    seen.add(label);
     firstLabelled ??= here;
     if (known || !other) continue;
     reportedLabel.add(here);
