@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { toArchivedExchange, type ArchiveRecordRef, type EvidenceArchive } from './archive/index.js';
 import { evaluateEvidence, internalFailure, type EvaluateOptions, type Page } from './check/evaluate.js';
-import { inspectPage, type InspectTools } from './inspect.js';
+import { inspectPage, type InspectTools, type PageIo } from './inspect.js';
 import { CertificateWatch } from './certificates.js';
 import type { ProxySettings } from './network/index.js';
 import { Renderer, schedulerGate } from './render/index.js';
@@ -115,7 +115,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       fetched = await fetchUrl(url, context, hold);
       evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
       await nextTurn();
-      outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, refs);
+      outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, { refs, fetch: (more) => fetchUrl(more, context) });
     } finally {
       hold.release();
     }
@@ -174,10 +174,10 @@ const NO_REDIRECTS: readonly string[] = Object.freeze([]);
  * One odd page must never cost the report for the other links: anything that throws while
  * reading or judging it leaves that evidence unverified, with the error as the reason.
  */
-async function inspectSafely(fetched: FetchResult, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, refs: Promise<ArchiveRecordRef>[]): Promise<Page | FetchFailure | Error> {
+async function inspectSafely(fetched: FetchResult, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, io: PageIo): Promise<Page | FetchFailure | Error> {
   if (!fetched.ok) return fetched;
   try {
-    return await inspectPage(fetched, citing, options, tools, refs);
+    return await inspectPage(fetched, citing, options, tools, io);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -1,8 +1,10 @@
-import type { EvaluateOptions, Page } from './check/evaluate.js';
-import { preparePage } from './check/evaluate.js';
+import { pageFromHtml, preparePage, unsettledByScript, type EvaluateOptions, type Page } from './check/evaluate.js';
+import { detectBotWall } from './check/signatures.js';
+import { decodeBody } from './fetch/decode.js';
+import { labelRequests, spliceHtml, type Splice } from './quirks/index.js';
 import type { Evidence, HostSettings, RenderMode } from './criteria/types.js';
 import type { ArchiveRecordRef, EvidenceArchive } from './archive/index.js';
-import type { FetchedResponse } from './fetch/fetcher.js';
+import type { FetchedResponse, FetchResult } from './fetch/fetcher.js';
 import { noBrowser, renderedResponse, type Renderer } from './render/index.js';
 import { detectDocument, extractDocument } from './documents/index.js';
 
@@ -21,20 +23,31 @@ export interface InspectTools {
   stopped: () => boolean;
 }
 
+/** What one URL's inspection may do beyond its own fetch: fetch more from the same host, and archive. */
+export interface PageIo {
+  /** The run's polite fetch (same host limits, archived with the page): for lists a page loads by script. */
+  fetch: (url: string) => Promise<FetchResult>;
+  refs: Promise<ArchiveRecordRef>[];
+}
+
 /**
- * A fetched page, rendered in the browser when the criteria or the page call for it. The
- * rendered DOM replaces the fetched HTML, so every check judges what a visitor would see.
+ * A fetched page, with what its scripts would show read in where the auditor can (quirks/), and
+ * rendered in the browser when the criteria ask for it or when a check would fail on HTML that a
+ * script may still fill. The rendered DOM replaces the fetched HTML, so every check judges what a
+ * visitor would see.
  */
-export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, refs: Promise<ArchiveRecordRef>[]): Promise<Page> {
+export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], options: EvaluateOptions, tools: InspectTools, io: PageIo): Promise<Page> {
   // Before the HTML test: Office files' own content types contain "xml".
   const detected = fetched.status < 300 ? detectDocument(fetched.body, fetched.headers, fetched.finalUrl) : undefined;
   if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
   const contentOnly = citing.every(readsNoText) && !options.errorPage?.longerThanPrefix;
-  const page = preparePage(fetched, options.now, { contentOnly });
+  let page = preparePage(fetched, { contentOnly });
   if (!page.facts || tools.stopped()) return page;
+  if (!contentOnly && page.scriptLoader?.loader === 'label') page = await withLabelLists(page, io.fetch);
   const target = new URL(fetched.finalUrl);
   const mode = renderModeFor(citing, tools.renderOverride, tools.hostOf(target.host)?.render);
-  if (mode === 'never' || (mode === 'auto' && !page.scriptLoader)) return page;
+  if (mode === 'never' || tools.stopped()) return page;
+  if (mode === 'auto' && !citing.some((evidence) => unsettledByScript(evidence, page, options))) return page;
 
   const rendered = tools.renderer
     ? await tools.renderer.render(fetched.finalUrl, {
@@ -43,14 +56,45 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
       headers: tools.hostHeaders(target.host),
     })
     : noBrowser(tools.env);
-  if (!rendered.ok) return { ...page, renderFailure: rendered };
+  if (!rendered.ok) return { ...page, renderFailure: rendered, ...(mode === 'always' ? { renderRequired: true } : {}) };
 
   const renderedAt = new Date();
   if (tools.archive) {
-    refs.push(tools.archive.addResource(fetched.finalUrl, 'text/html; charset=utf-8', Buffer.from(rendered.html, 'utf8'), 'rendered-dom', renderedAt));
-    if (rendered.screenshot) refs.push(tools.archive.addResource(fetched.finalUrl, 'image/png', rendered.screenshot, 'screenshot', renderedAt));
+    io.refs.push(tools.archive.addResource(fetched.finalUrl, 'text/html; charset=utf-8', Buffer.from(rendered.html, 'utf8'), 'rendered-dom', renderedAt));
+    if (rendered.screenshot) io.refs.push(tools.archive.addResource(fetched.finalUrl, 'image/png', rendered.screenshot, 'screenshot', renderedAt));
   }
-  return { ...preparePage(renderedResponse(fetched, rendered), options.now), rendered: true };
+  return { ...preparePage(renderedResponse(fetched, rendered), { rendered: true }), rendered: true };
+}
+
+/**
+ * An Anhui column page's list, fetched from /site/label/ as its script would and read where the
+ * script stands. Any request that cannot be read or does not answer with a list leaves the page
+ * as it was: still waiting for its script, so it is rendered or left unverified, never failed.
+ */
+async function withLabelLists(page: Page, fetch: PageIo['fetch']): Promise<Page> {
+  const requests = labelRequests(page.facts!, page.response.finalUrl);
+  if (requests.length === 0 || requests.some((r) => !r.url)) return page;
+  const fragments: Splice[] = [];
+  for (const { script, url } of requests) {
+    const answer = await fetch(url!);
+    const html = answer.ok ? labelFragment(answer) : undefined;
+    if (html === undefined) return page;
+    const last = fragments[fragments.length - 1];
+    if (last?.start === script.start) last.html += html; // two lists from one script
+    else fragments.push({ start: script.start, end: script.end, html });
+  }
+  const withLists = pageFromHtml(page.response, spliceHtml(page.html!, fragments));
+  return { ...withLists, listFrom: requests.map((r) => r.url!) };
+}
+
+/** A label answers 200 with an HTML fragment; an error page, a wall or JSON is no list. */
+function labelFragment(answer: FetchedResponse): string | undefined {
+  if (answer.status < 200 || answer.status >= 300) return undefined;
+  const type = answer.headers['content-type'] ?? '';
+  if (type && !/html|text\/plain/i.test(type)) return undefined;
+  const html = decodeBody(answer.body, type);
+  if (detectBotWall(answer.status, answer.headers, html, undefined)) return undefined;
+  return `<div data-evidence-audit="label-list">${html}</div>`;
 }
 
 function readsNoText(evidence: Evidence): boolean {

@@ -198,13 +198,12 @@ describe('soft 404 and bot walls', () => {
 });
 
 describe('script-filled pages', () => {
-  it('leaves keyword and freshness checks unverified, never failed', async () => {
+  // Unverified (never failed) where the list cannot be read: test/cms-patterns/script-filled.test.ts.
+  it('reads an Anhui column\'s list from the label request its script sends, with or without a browser', async () => {
     const e = await audit('- url: $SITE/script-filled\n  keywords: [预算]\n  max_age: news');
-    expect(e.status).toBe('unverified');
-    const byName = Object.fromEntries(e.checks.map((c) => [c.name, c]));
-    expect(byName.keywords!.status).toBe('unverified');
-    expect(byName.freshness!.status).toBe('unverified');
-    expect(byName.keywords!.message).toMatch(/IsAjax=1/);
+    expect(e.status).toBe('pass');
+    expect(e.last_updated).toBe('2026-03-12');
+    expect(site.requests.some((r) => r.path.startsWith('/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList&siteId=6596035'))).toBe(true);
   });
 });
 

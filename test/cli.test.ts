@@ -206,6 +206,6 @@ describe('demo', () => {
     expect(run.stdout).toMatch(/PASS/);
     expect(run.stdout).toMatch(/FAIL/);
     expect(run.stdout).toMatch(/UNVERIFIED/);
-    expect(run.stdout).toMatch(/Score: 60 \/ 100/);
+    expect(run.stdout).toMatch(/Score: 65 \/ 100/);
   });
 });

@@ -6,7 +6,8 @@ import { ErrorPageProbe, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type
 import { withoutSpaces } from '../src/util/text.js';
 import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
-import { detectBotWall, findScriptLoader, findSoft404Phrase } from '../src/check/signatures.js';
+import { detectBotWall, findSoft404Phrase } from '../src/check/signatures.js';
+import { findScriptLoader } from '../src/quirks/index.js';
 import { decodeBody } from '../src/fetch/decode.js';
 import { explain } from '../src/i18n/index.js';
 
@@ -109,7 +110,7 @@ describe('keywords', () => {
   });
 
   it('is unverified rather than failed when the text is known to be incomplete', () => {
-    const result = checkKeywords(rule(['预算']), '正在加载', { loader: 'ajax', phrase: '' });
+    const result = checkKeywords(rule(['预算']), '正在加载', { loader: 'label', phrase: '' });
     expect(result.status).toBe('unverified');
     expect(explain(result.reason, 'en')).toBe('missing "预算" in the page\'s HTML, but its list is loaded by script from /site/label/…?IsAjax=1');
     expect(explain(result.reason, 'zh')).toBe('页面 HTML 中缺少“预算”，但其列表由脚本从 /site/label/…?IsAjax=1 加载');

@@ -5,10 +5,11 @@ import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
 import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetcher.js';
 import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
+import { embeddedLists, findScriptLoader, spliceHtml, type ScriptLoader } from '../quirks/index.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
-import { detectBotWall, findScriptLoader, findSoft404Phrase, wallMarkerText, type ScriptLoader } from './signatures.js';
+import { detectBotWall, findSoft404Phrase, wallMarkerText } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
@@ -24,12 +25,19 @@ export interface Page {
   response: FetchedResponse;
   html?: string;
   facts?: PageFacts;
-  /** Why the content checks cannot judge this page from its HTML, if they cannot. */
+  /**
+   * A script on the page may fill it (quirks/loaders.ts): a check that would fail on this HTML is
+   * unverified instead, unless the page was rendered.
+   */
   scriptLoader?: ScriptLoader;
   /** The DOM after rendering in a browser replaced the fetched HTML. */
   rendered?: true;
   /** Rendering was wanted but could not be done (no browser, timeout, …). */
   renderFailure?: RenderFailure;
+  /** `render: always` asked for the browser: without it, no text check is judged on the HTML. */
+  renderRequired?: true;
+  /** Lists the page loads by script that were fetched directly and read in place (Anhui's /site/label/). */
+  listFrom?: string[];
   /** A PDF, DOCX or XLSX, read for its text and dates, or why it could not be. */
   document?: DocumentText | DocumentProblem;
   /** What the page says about itself, worked out once however many evidence cite it. */
@@ -56,17 +64,38 @@ export interface EvaluateOptions {
 }
 
 
-export function preparePage(response: FetchedResponse, now: Date, { contentOnly = false } = {}): Page {
+export interface PrepareOptions {
+  /** Only the content check reads the page (no keywords, max_age or selector): its head is enough. */
+  contentOnly?: boolean;
+  /** The DOM a browser rendered: final, so no script on it is waited for. */
+  rendered?: boolean;
+}
+
+export function preparePage(response: FetchedResponse, { contentOnly = false, rendered = false }: PrepareOptions = {}): Page {
   if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
   const prefixOnly = contentOnly && response.body.length > CONTENT_CHECK_BYTES;
   const body = prefixOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
   const html = decodeBody(body, response.headers['content-type']);
+  // A page longer than the prefix read is no empty shell waiting for a script.
+  return pageFromHtml(response, html, { waitsForScripts: !prefixOnly && !rendered });
+}
+
+/**
+ * The page's facts from its HTML, with lists embedded as data read where they stand (Hanweb), and
+ * the script that may still fill it, if any.
+ */
+export function pageFromHtml(response: FetchedResponse, html: string, { waitsForScripts = true } = {}): Page {
   const facts = analyzeHtml(html);
-  const loader = findScriptLoader(facts);
-  // A loader next to server-rendered dates means the content is there anyway; so does a page
-  // longer than the prefix read, which is no empty shell waiting for a script.
-  const scriptFilled = loader && !prefixOnly && !newestPastDateIn(facts.text, chinaDay(now));
-  return { response, html, facts, ...(scriptFilled ? { scriptLoader: loader } : {}) };
+  // Read in a rendered DOM too: its script block is still there if the renderer script did not run.
+  const lists = embeddedLists(facts.scripts);
+  const page = lists.length > 0 ? spliced(response, html, lists) : { response, html, facts };
+  const loader = waitsForScripts ? findScriptLoader(page.facts, { embeddedListRead: lists.length > 0 }) : undefined;
+  return loader ? { ...page, scriptLoader: loader } : page;
+}
+
+function spliced(response: FetchedResponse, html: string, lists: Parameters<typeof spliceHtml>[1]): Page & { html: string; facts: PageFacts } {
+  const withLists = spliceHtml(html, lists);
+  return { response, html: withLists, facts: analyzeHtml(withLists) };
 }
 
 /** Judges one evidence from its URL's shared outcome: a failed fetch, or a page to check. */
@@ -83,6 +112,7 @@ export function evaluateEvidence(evidence: Evidence, outcome: FetchFailure | Pag
     fetch: fetched,
   };
   if ('response' in outcome && outcome.rendered) result.rendered = true;
+  if ('response' in outcome && outcome.listFrom) result.listFrom = outcome.listFrom;
   if (archived.length > 0) result.archived = archived;
   if (fetched.ok) result.httpStatus = fetched.status;
   if (dated) {
@@ -148,23 +178,60 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
-  // Rendering was wanted because the HTML alone cannot show the content: judging it anyway would fail good evidence.
-  if (page.renderFailure && (evidence.checks.keywords || evidence.checks.maxAge)) {
-    return { checks: [...checks, unverified('render', reason('RENDER_UNAVAILABLE', { code: page.renderFailure.code, detail: page.renderFailure.detail }))] };
+  const renderUnavailable = page.renderFailure && unverified('render', reason('RENDER_UNAVAILABLE', { code: page.renderFailure.code, detail: page.renderFailure.detail }));
+  // `render: always` said the HTML alone cannot show the content: judging it anyway would fail good evidence.
+  if (renderUnavailable && page.renderRequired && (evidence.checks.keywords || evidence.checks.maxAge)) {
+    return { checks: [...checks, renderUnavailable] };
   }
+  const text = judgeText(evidence, page, facts, options.now);
+  // The browser was wanted for what the HTML left unsettled: say why it did not settle it.
+  if (renderUnavailable && text.checks.some(isUnsettledByScript)) text.checks.push(renderUnavailable);
+  return { checks: [...checks, ...text.checks], dated: text.dated };
+}
+
+/** Why a check on a page with a loader is unverified: the reasons a rendered page would settle. */
+const UNSETTLED_BY_SCRIPT: ReadonlySet<string> = new Set(['KEYWORDS_UNSEEN', 'NO_DATE_SCRIPT_FILLED', 'STALE_SCRIPT_FILLED', 'SELECTOR_UNSEEN']);
+
+function isUnsettledByScript(check: CheckResult): boolean {
+  return check.status === 'unverified' && UNSETTLED_BY_SCRIPT.has(check.reason.code);
+}
+
+/**
+ * True when a check would fail on the static HTML but a script on the page may fill what it looks
+ * for: under `render: auto` that page is worth rendering, and without a browser the check is unverified.
+ */
+export function unsettledByScript(evidence: Evidence, page: Page, options: EvaluateOptions): boolean {
+  return Boolean(page.scriptLoader) && judgePage(evidence, page, options).checks.some(isUnsettledByScript);
+}
+
+/**
+ * The selector, keyword and freshness checks. On a page a script may still fill, what would fail
+ * on the HTML is unverified: the script may add the missing word, element or newer item.
+ */
+function judgeText(evidence: Evidence, page: Page, facts: PageFacts, now: Date): Judgement {
+  const loader = page.scriptLoader;
   const scope = scopedText(page, evidence.checks.selector);
-  if (typeof scope !== 'string') return { checks: [...checks, scope] };
+  if (typeof scope !== 'string') {
+    const empty = loader && scope.reason.code === 'SELECTOR_EMPTY';
+    return { checks: [empty ? unverified('content', reason('SELECTOR_UNSEEN', { selector: evidence.checks.selector!, ...loader })) : scope] };
+  }
+  const checks: CheckResult[] = [];
   if (evidence.checks.keywords) {
     const compact = scope === facts.text ? compactTextOf(page, facts) : undefined;
-    checks.push(checkKeywords(evidence.checks.keywords, scope, page.scriptLoader, compact));
+    checks.push(checkKeywords(evidence.checks.keywords, scope, loader, compact));
   }
   if (!evidence.checks.maxAge) return { checks };
 
-  const dated = findLastUpdated(facts, scope, response.headers['last-modified'], chinaDay(options.now));
-  checks.push(!dated && page.scriptLoader
-    ? unverified('freshness', reason('NO_DATE_SCRIPT_FILLED', page.scriptLoader))
-    : checkFreshness(dated, evidence.checks.maxAge, options.now));
+  const dated = findLastUpdated(facts, scope, page.response.headers['last-modified'], chinaDay(now));
+  const freshness = checkFreshness(dated, evidence.checks.maxAge, now);
+  checks.push(loader && freshness.status === 'fail' ? unsettledFreshness(freshness, loader) : freshness);
   return { checks, dated };
+}
+
+function unsettledFreshness(failed: CheckResult, loader: ScriptLoader): CheckResult {
+  return failed.reason.code === 'STALE'
+    ? unverified('freshness', reason('STALE_SCRIPT_FILLED', { ...failed.reason.params, ...loader }))
+    : unverified('freshness', reason('NO_DATE_SCRIPT_FILLED', loader));
 }
 
 /** The visible text the keyword and date search look at: the whole page, or what `selector` picks. */

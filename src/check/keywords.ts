@@ -2,7 +2,7 @@ import { compileKeyword, type KeywordMatcher } from '../criteria/keyword.js';
 import type { KeywordRule } from '../criteria/types.js';
 import { reason } from '../i18n/index.js';
 import { withoutSpaces } from '../util/text.js';
-import type { ScriptLoader } from './signatures.js';
+import type { ScriptLoader } from '../quirks/index.js';
 import { fail, pass, unverified, type CheckResult } from './types.js';
 import type { DeepReadonly } from '../util/readonly.js';
 

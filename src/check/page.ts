@@ -8,8 +8,19 @@ export interface PageFacts {
   text: string;
   /** Meta tags by lower-cased name, property or http-equiv. */
   meta: Map<string, string[]>;
-  /** Inline script text and script URLs, for loader and bot-wall signatures (capped). */
-  scripts: string;
+  /** Every <script> element, in order: its type, src and text (capped), and where it stands in the HTML. */
+  scripts: ScriptBlock[];
+}
+
+/** One <script> element as written: what a quirk needs to tell a loader from a counter. */
+export interface ScriptBlock {
+  /** The type attribute, lower case, '' when absent (JavaScript). */
+  type: string;
+  src?: string;
+  text: string;
+  /** Offsets of `<script` and of the end of `</script>` in the HTML, for splicing content in. */
+  start: number;
+  end: number;
 }
 
 const HIDDEN = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object']);
@@ -17,7 +28,9 @@ const BLOCK = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
   'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'option', 'p',
   'pre', 'section', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul',
+  'record', // a Hanweb datastore record, read as content (quirks/embedded.ts)
 ]);
+/** Per script: enough for a Hanweb page's embedded list or a loader's call, bounded on a hostile page. */
 const SCRIPT_CAP = 200_000;
 
 
@@ -33,7 +46,7 @@ export function analyzeHtml(html: string): PageFacts {
   const textParts: string[] = [];
   const titleParts: string[] = [];
   const meta = new Map<string, string[]>();
-  let scripts = '';
+  const scripts: ScriptBlock[] = [];
   let hiddenDepth = 0;
   let inTitle = false;
   let inScript = false;
@@ -49,7 +62,10 @@ export function analyzeHtml(html: string): PageFacts {
         openTag = name;
         if (name === 'meta' || name === 'script') attrs = {};
         if (name === 'title') inTitle = true;
-        if (name === 'script') inScript = true;
+        if (name === 'script') {
+          inScript = true;
+          scripts.push({ type: '', text: '', start: parser.startIndex, end: parser.startIndex });
+        }
         if (HIDDEN.has(name)) hiddenDepth++;
         if (BLOCK.has(name)) textParts.push('\n');
       },
@@ -57,17 +73,23 @@ export function analyzeHtml(html: string): PageFacts {
         if (openTag !== 'meta' && openTag !== 'script') return;
         if (attrs[name] !== undefined) return; // the first of a repeated attribute counts, as in browsers
         attrs[name] = value;
-        if (openTag === 'script' && name === 'src') scripts += `\n<src ${value}>`;
+        const script = openTag === 'script' ? scripts[scripts.length - 1] : undefined;
+        if (script && name === 'src') script.src = value;
+        if (script && name === 'type') script.type = value.trim().toLowerCase();
       },
       onclosetag(name, isImplied) {
         if (name === 'meta' && isImplied) recordMeta(meta, attrs); // void: closed as soon as its attributes are read
         if (name === 'title') inTitle = false;
-        if (name === 'script') inScript = false;
+        if (name === 'script' && inScript) {
+          inScript = false;
+          scripts[scripts.length - 1]!.end = parser.endIndex + 1;
+        }
         if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
         if (BLOCK.has(name)) textParts.push('\n');
       },
       ontext(data) {
-        if (inScript && scripts.length < SCRIPT_CAP) scripts += data;
+        const script = inScript ? scripts[scripts.length - 1]! : undefined;
+        if (script && script.text.length < SCRIPT_CAP) script.text += data;
         if (inTitle) titleParts.push(data);
         else if (hiddenDepth === 0) textParts.push(data);
       },

@@ -1,4 +1,4 @@
-import type { LoaderKind, WallVendor } from '../i18n/reasons.js';
+import type { WallVendor } from '../i18n/reasons.js';
 import { withoutSpaces } from '../util/text.js';
 import type { PageFacts } from './page.js';
 
@@ -151,20 +151,7 @@ function visibleLengthExceeds(text: string, max: number): boolean {
   return false;
 }
 
-const LOADING_PHRASES = ['正在加载', '数据加载中', '加载中', 'loading'];
-
-export interface ScriptLoader {
-  loader: LoaderKind;
-  phrase: string;
-}
-
-/**
- * Pages whose content arrives by script: Anhui's /public/column pages load their lists from
- * /site/label/…?IsAjax=1, others show "正在加载" where the list will be.
- */
-export function findScriptLoader(page: PageFacts): ScriptLoader | undefined {
-  if (/\/site\/label\/[^'"\s]*isajax=1/i.test(page.scripts)) return { loader: 'ajax', phrase: '' };
-  const text = compactLines(page);
-  const loading = LOADING_PHRASES.find((phrase) => standsAlone(text, phrase, 4));
-  return loading ? { loader: 'text', phrase: loading } : undefined;
+/** The phrase stands on a line of its own (give or take `slack` characters), as a placeholder would. */
+export function standsAloneInPage(page: PageFacts, phrase: string, slack: number): boolean {
+  return standsAlone(compactLines(page), phrase, slack);
 }

@@ -32,6 +32,8 @@ export interface EvidenceResult {
   fetch: FetchFailure | Omit<FetchedResponse, 'body' | 'headers'>;
   /** The checks judged the DOM a browser rendered, not the fetched HTML. */
   rendered?: boolean;
+  /** Lists the page loads by script, fetched directly and judged as part of the page (Anhui's /site/label/). */
+  listFrom?: readonly string[];
   /** Where --archive keeps what this evidence showed. */
   archived?: ArchiveRecordRef[];
   /** Worth knowing, but no reason to fail: a certificate about to expire, one accepted as insecure. */

@@ -67,7 +67,7 @@ indicators:
         requirement: 信息公开目录栏目能正常展示公开条目。
         evidence:
           - title: 信息公开目录（财政资金）
-            url: ${o}/script-filled         # 列表由脚本异步加载, 静态抓取看不到内容 → 无法核验
+            url: ${o}/script-filled         # 列表由脚本从 /site/label/ 加载 → 直接读取该列表, 无需浏览器
             keywords: [预算]
 
   - id: "二"

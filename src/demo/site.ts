@@ -288,6 +288,8 @@ interface Pages {
   slow: string;
   slowBody: string;
   scriptFilled: string;
+  /** What /site/label/ answers the script-filled column: the list a browser would show. */
+  labelList: string;
   gzip: Buffer;
   keywords: string;
   redirect: (to: string) => string;
@@ -738,6 +740,7 @@ ${homeLinks.map(([href, text]) => `        <li><a href="${href}">${text}</a></li
     slow,
     slowBody,
     scriptFilled,
+    labelList: `<div class="xxgk_navli"><span class="mc"><a href="/public/6596035/1001.html">淮南市财政局2026年部门预算公开</a></span><span class="date">${formatDate(fresh)}</span></div>`,
     gzip,
     keywords,
     redirect,
@@ -947,6 +950,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
         return send(req, res, 302, pages.redirect('/redirect/loop'), { Location: '/redirect/loop' });
       case '/script-filled':
         return send(req, res, 200, pages.scriptFilled);
+      case '/site/label/8888':
+        return send(req, res, 200, pages.labelList);
       case '/gzip':
         return send(req, res, 200, pages.gzip, { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
       case '/big':

@@ -4,8 +4,15 @@ import { clock, pad2, seconds, UNKNOWN } from './units.js';
 const list = (words: string[]) => words.map((w) => `"${w}"`).join(', ');
 const source = (s: string) => s;
 const VENDORS = { ruishu: '瑞数 (Ruishu)', jiasule: '加速乐 (Jiasule)', cloudflare: 'Cloudflare', captcha: 'captcha' };
-const loaderText = (loader: string, phrase: string) =>
-  loader === 'ajax' ? 'its list is loaded by script from /site/label/…?IsAjax=1' : `it shows "${phrase}" until a script fills it`;
+const LOADERS: Record<string, (phrase: string) => string> = {
+  label: () => 'its list is loaded by script from /site/label/…?IsAjax=1',
+  ajax: (phrase) => `a script on it loads content (${phrase})`,
+  data: (phrase) => `a script on it renders a data block (${phrase})`,
+  write: (phrase) => `a script on it writes content (${phrase})`,
+  library: (phrase) => `it runs ${phrase}, which loads content`,
+  text: (phrase) => `it shows "${phrase}" until a script fills it`,
+};
+const loaderText = (loader: string, phrase: string) => (LOADERS[loader] ?? LOADERS.text!)(phrase);
 const keywordProblems = (missing: string[], anyOf: string[]) =>
   [...(missing.length ? [`missing ${list(missing)}`] : []), ...(anyOf.length ? [`none of ${list(anyOf)} found`] : [])].join('; ');
 
@@ -54,6 +61,7 @@ export const en: Catalogue = {
     LOOKS_LIKE_ERROR_PAGE: (p) => `soft 404: the page is this site's error page (the same as for ${p.probeUrl}, which cannot exist)`,
     REDIRECTED_HOME: (p) => `soft 404: the link redirects to the site's home page (${p.finalUrl})`,
     SELECTOR_EMPTY: (p) => `selector "${p.selector}" matched nothing on the page`,
+    SELECTOR_UNSEEN: (p) => `selector "${p.selector}" matched nothing in the page's HTML, but ${loaderText(p.loader, p.phrase)}`,
     SELECTOR_INVALID: (p) => `selector "${p.selector}" is not valid CSS: ${p.detail}`,
     DOCUMENT_UNREAD: (p) => `the link serves a file of type ${p.type}, which is not a page or a PDF, Word or Excel document`,
     DOCUMENT_PARTIAL: (p) => (p.why === 'scanned'
@@ -70,6 +78,7 @@ export const en: Catalogue = {
     STALE: (p) => `last updated ${p.date} (${source(p.source)}), ${p.age} day(s) ago; older than ${p.allowed} (updates must be on or after ${p.cutoff})`,
     NO_DATE: () => 'no publication date found on the page; an item with no date counts as not updated',
     NO_DATE_SCRIPT_FILLED: (p) => `no date in the page's HTML: ${loaderText(p.loader, p.phrase)}, so its dates cannot be read without a browser`,
+    STALE_SCRIPT_FILLED: (p) => `the page's HTML shows ${p.date} (${source(p.source)}) as its newest date, older than ${p.allowed}, but ${loaderText(p.loader, p.phrase)}: newer items may appear in a browser`,
     NO_EVIDENCE: () => 'no evidence cited',
   },
   ui: {

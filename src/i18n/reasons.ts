@@ -5,7 +5,8 @@ import type { DeepReadonly } from '../util/readonly.js';
  * parameters each language's catalogue needs to say it in words.
  */
 export type WallVendor = 'ruishu' | 'jiasule' | 'cloudflare' | 'captcha';
-export type LoaderKind = 'ajax' | 'text';
+/** What may fill a page by script (quirks/loaders.ts): an Anhui label list, a fetching call, a data block, a writer, a loader library, a "正在加载" line. */
+export type LoaderKind = 'label' | 'ajax' | 'data' | 'write' | 'library' | 'text';
 
 export interface ReasonParams {
   // fetch
@@ -51,6 +52,7 @@ export interface ReasonParams {
   LOOKS_LIKE_ERROR_PAGE: { probeUrl: string };
   REDIRECTED_HOME: { finalUrl: string };
   SELECTOR_EMPTY: { selector: string };
+  SELECTOR_UNSEEN: { selector: string; loader: LoaderKind; phrase: string };
   SELECTOR_INVALID: { selector: string; detail: string };
   DOCUMENT_UNREAD: { type: string };
   DOCUMENT_UNREADABLE: { kind: string; code: string; detail: string };
@@ -67,6 +69,7 @@ export interface ReasonParams {
   STALE: { date: string; source: string; age: number; allowed: string; cutoff: string };
   NO_DATE: Record<string, never>;
   NO_DATE_SCRIPT_FILLED: { loader: LoaderKind; phrase: string };
+  STALE_SCRIPT_FILLED: { date: string; source: string; age: number; allowed: string; cutoff: string; loader: LoaderKind; phrase: string };
   // indicators
   NO_EVIDENCE: Record<string, never>;
 }

@@ -5,8 +5,15 @@ const list = (words: string[]) => words.map((w) => `“${w}”`).join('、');
 const SOURCES: Record<string, string> = { 'page text': '页面正文', 'Last-Modified header': 'Last-Modified 响应头' };
 const source = (s: string) => SOURCES[s] ?? s.replace(/^meta /, '元数据 ');
 const VENDORS = { ruishu: '瑞数', jiasule: '加速乐', cloudflare: 'Cloudflare', captcha: '验证码页面' };
-const loaderText = (loader: string, phrase: string) =>
-  loader === 'ajax' ? '其列表由脚本从 /site/label/…?IsAjax=1 加载' : `页面显示“${phrase}”，内容要由脚本填充`;
+const LOADERS: Record<string, (phrase: string) => string> = {
+  label: () => '其列表由脚本从 /site/label/…?IsAjax=1 加载',
+  ajax: (phrase) => `页面脚本会加载内容（${phrase}）`,
+  data: (phrase) => `页面脚本会渲染数据块（${phrase}）`,
+  write: (phrase) => `页面脚本会写入内容（${phrase}）`,
+  library: (phrase) => `页面运行 ${phrase}，会加载内容`,
+  text: (phrase) => `页面显示“${phrase}”，内容要由脚本填充`,
+};
+const loaderText = (loader: string, phrase: string) => (LOADERS[loader] ?? LOADERS.text!)(phrase);
 const keywordProblems = (missing: string[], anyOf: string[]) =>
   [...(missing.length ? [`缺少${list(missing)}`] : []), ...(anyOf.length ? [`${list(anyOf)}均未出现`] : [])].join('；');
 
@@ -55,6 +62,7 @@ export const zh: Catalogue = {
     LOOKS_LIKE_ERROR_PAGE: (p) => `软 404：页面与该网站的错误页相同（与不存在的 ${p.probeUrl} 返回的页面一致）`,
     REDIRECTED_HOME: (p) => `软 404：链接被跳转到网站首页（${p.finalUrl}）`,
     SELECTOR_EMPTY: (p) => `选择器 "${p.selector}" 在页面上没有匹配到内容`,
+    SELECTOR_UNSEEN: (p) => `选择器 "${p.selector}" 在页面 HTML 中没有匹配到内容，但${loaderText(p.loader, p.phrase)}`,
     SELECTOR_INVALID: (p) => `选择器 "${p.selector}" 不是有效的 CSS：${p.detail}`,
     DOCUMENT_UNREAD: (p) => `链接指向 ${p.type} 类型的文件，既不是网页，也不是 PDF、Word 或 Excel 文档`,
     DOCUMENT_PARTIAL: (p) => (p.why === 'scanned'
@@ -71,6 +79,7 @@ export const zh: Catalogue = {
     STALE: (p) => `最近更新 ${p.date}（${source(p.source)}），距今 ${p.age} 天；超过 ${p.allowed}（应不早于 ${p.cutoff}）`,
     NO_DATE: () => '页面上找不到发布日期；无日期按未更新处理',
     NO_DATE_SCRIPT_FILLED: (p) => `页面 HTML 中没有日期：${loaderText(p.loader, p.phrase)}，不用浏览器无法读取其日期`,
+    STALE_SCRIPT_FILLED: (p) => `页面 HTML 中最新日期为 ${p.date}（${source(p.source)}），超过 ${p.allowed}，但${loaderText(p.loader, p.phrase)}，浏览器中可能显示更新的内容`,
     NO_EVIDENCE: () => '未提供佐证材料',
   },
   ui: {

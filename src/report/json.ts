@@ -145,6 +145,7 @@ function evidenceJson(result: EvidenceResult, lang: Lang, archive: string | unde
     attempts: result.fetch.attempts,
     from_cache: result.fetch.ok ? Boolean(result.fetch.fromCache) : false,
     rendered: Boolean(result.rendered),
+    ...(result.listFrom ? { list_from: result.listFrom } : {}),
     warnings: (result.warnings ?? []).map((w) => ({ code: w.code, message: explain(w, lang) })),
     ...(archive && result.archived ? {
       archive: {
