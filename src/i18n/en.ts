@@ -147,7 +147,7 @@ export const en: Catalogue = {
     timeout: 'whole-request timeout, e.g. 20s',
     retries: 'retries for network errors, 429 and 5xx',
     userAgent: 'User-Agent header to send',
-    render: 'render pages in headless Chromium: auto (script-filled pages only), always or never',
+    render: 'render pages in headless Chromium: auto (pages a script may fill, when a check would fail on their HTML), always or never',
     archive: 'keep every response, rendered page and screenshot in a WARC file in DIR, with index.json',
     proxy: 'send requests through this proxy (overrides HTTP_PROXY/HTTPS_PROXY; NO_PROXY still applies)',
     insecure: 'accept bad TLS certificates, still reporting them as warnings',

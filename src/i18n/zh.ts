@@ -145,7 +145,7 @@ export const zh: Catalogue = {
     timeout: '单个请求的总超时，如 20s',
     retries: '网络错误、429 和 5xx 的重试次数',
     userAgent: '发送的 User-Agent 请求头',
-    render: '用无界面 Chromium 渲染页面：auto（仅脚本加载的页面）、always 或 never',
+    render: '用无界面 Chromium 渲染页面：auto（页面有加载内容的脚本且按 HTML 检查不通过时）、always 或 never',
     archive: '把每个响应、渲染后的页面和截图存入 DIR 中的 WARC 文件，并写出 index.json',
     proxy: '通过此代理发送请求（覆盖 HTTP_PROXY/HTTPS_PROXY；NO_PROXY 仍然有效）',
     insecure: '接受无效的 TLS 证书，但仍作为警告报告',

@@ -154,15 +154,18 @@ describe('Anhui column pages whose list request is built from an object', () => 
     expect(e.checks.render).toEqual({ status: 'unverified', code: 'RENDER_UNAVAILABLE' });
   });
 
-  it('reports the list it fetched, and archives nothing it did not say', async () => {
+  it('reports the list it fetched, and keeps the fragment in --archive with the page', async () => {
     const file = join(dir, 'label.yaml');
     await writeFile(file, criteria('/public/column/fresh'));
     const out = join(dir, 'label.json');
-    await runCli([file, '--quiet', '--now', NOW_ARG, '--render', 'never', '--output', out]);
+    await runCli([file, '--quiet', '--now', NOW_ARG, '--render', 'never', '--archive', join(dir, 'warc'), '--output', out]);
     const e = JSON.parse(await readFile(out, 'utf8')).indicators[0].evidence[0];
     expect(e.status).toBe('pass');
     expect(e.list_from).toHaveLength(1);
     expect(e.list_from[0]).toMatch(/\/site\/label\/8888\?.*labelName=publicInfoList/);
+    const archived = e.archive.records.map((r: { target_uri: string }) => r.target_uri);
+    expect(archived).toContain(`${server.origin}/public/column/fresh`);
+    expect(archived).toContain(e.list_from[0]);
   });
 });
 
