@@ -77,7 +77,7 @@ export function preparePage(response: FetchedResponse, { contentOnly = false, re
   const body = prefixOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
   const html = decodeBody(body, response.headers['content-type']);
   // A page longer than the prefix read is no empty shell waiting for a script.
-  return pageFromHtml(response, html, { waitsForScripts: !prefixOnly && !rendered });
+  return pageFromHtml(response, html, { waitsForScripts: !contentOnly && !rendered });
 }
 
 /**

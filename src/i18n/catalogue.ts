@@ -69,6 +69,8 @@ export interface Catalogue {
     evidenceCounts: (c: Counts) => string;
     interrupted: string;
     dateSource: (source: string) => string;
+    /** What the checks read, when it was not the fetched HTML alone. */
+    judgedOn: { rendered: string; listFrom: string };
     demoSite: (origin: string) => string;
     validated: (p: { path: string; sections: number; evidence: number; urls: number; warnings: number }) => string;
     validateFailed: (p: { path: string; errors: number }) => string;

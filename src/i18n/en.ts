@@ -89,6 +89,7 @@ export const en: Catalogue = {
     evidenceCounts: (c) => `Evidence: ${c.pass} pass, ${c.fail} fail, ${c.unverified} unverified`,
     interrupted: 'Interrupted: links not yet checked are counted as unverified.',
     dateSource: source,
+    judgedOn: { rendered: 'judged on the page as a browser rendered it', listFrom: 'list read from its /site/label/ request' },
     demoSite: (origin) => `Demo site on ${origin} (stops when the audit ends)`,
     validated: (p) => `${p.path}: OK — ${p.sections} top-level indicators, ${p.evidence} evidence links (${p.urls} distinct URLs)${p.warnings ? `, ${p.warnings} warning(s)` : ''}`,
     validateFailed: (p) => `${p.path}: ${p.errors} error(s); nothing was fetched`,

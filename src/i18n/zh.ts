@@ -90,6 +90,7 @@ export const zh: Catalogue = {
     evidenceCounts: (c) => `佐证：${c.pass} 条通过，${c.fail} 条未通过，${c.unverified} 条无法核验`,
     interrupted: '核查被中断：尚未检查的链接计为无法核验。',
     dateSource: source,
+    judgedOn: { rendered: '按浏览器渲染后的页面判定', listFrom: '列表由其 /site/label/ 请求直接读取' },
     demoSite: (origin) => `演示站点运行于 ${origin}（核查结束后自动关闭）`,
     validated: (p) => `${p.path}：检查通过，${p.sections} 个一级指标，${p.evidence} 条佐证链接（${p.urls} 个不同网址）${p.warnings ? `，${p.warnings} 条警告` : ''}`,
     validateFailed: (p) => `${p.path}：${p.errors} 处错误；未发出任何请求`,

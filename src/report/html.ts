@@ -7,7 +7,7 @@ import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { HTML_CSS, HTML_SCRIPT, HTML_SCRIPT_HASH } from './html-assets.js';
 import { sanitize } from './sanitize.js';
-import { archiveLink, checkText, escapeMarkup, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
+import { archiveLink, checkText, dateAndBasis, escapeMarkup, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
 
 /**
  * One self-contained HTML file: no external fonts, images, styles or scripts, so an office can
@@ -277,7 +277,7 @@ function evidenceRow(result: EvidenceResult, depth: number, { t, lang, archive }
 
   const problem = firstFailedCheck(result);
   const status = statusText(result);
-  const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
+  const date = dateAndBasis(result, t);
   const fact = (cls: string, label: string, value: string) => (value ? `<li class="${cls}"><span class="k">${labelled(label, lang)}</span>${value}</li>` : '');
   const facts = [
     fact('reason', L.reason, problem ? text(checkText(problem, lang)) : ''),

@@ -4,7 +4,7 @@ import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
 import { leafResults, type IndicatorResult } from '../score/score.js';
 import type { Formatter, FormatOptions } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber, problemText, escapeMarkup, signed, statusText } from './words.js';
+import { checkText, dateAndBasis, firstFailedCheck, formatNumber, problemText, escapeMarkup, signed, statusText } from './words.js';
 
 /** GitHub refuses a PR comment (and truncates a step summary) longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -161,9 +161,7 @@ function detailsBlock(leaf: IndicatorResult, options: FormatOptions): string {
 
 function evidenceCells(result: EvidenceResult, t: Catalogue, lang: Lang): string[] {
   const status = statusText(result);
-  const date = result.lastUpdated
-    ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})`
-    : '';
+  const date = dateAndBasis(result, t);
   const problem = result.verdict === 'pass' ? undefined : firstFailedCheck(result);
   return [
     link(sanitize(result.evidence.title), sanitize(result.evidence.url)),

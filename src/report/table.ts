@@ -5,7 +5,7 @@ import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js'
 import type { IndicatorResult } from '../score/score.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
-import { checkText, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
+import { checkText, dateAndBasis, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';
 import { onFirstUse } from '../util/on-first-use.js';
 import { stringWidth } from '../util/width.js';
 
@@ -54,7 +54,7 @@ function indicatorRows(result: IndicatorResult, depth: number, verbose: boolean,
 function evidenceRow(result: EvidenceResult, depth: number, lang: Lang): Row {
   const t = catalogue(lang);
   const status = statusText(result);
-  const date = result.lastUpdated ? sanitize(`${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})`) : '';
+  const date = sanitize(dateAndBasis(result, t));
   const problem = firstFailedCheck(result);
   // The reason first: on a narrow terminal it is what must stay visible; the URL can wrap.
   const warnings = (result.warnings ?? []).map((w) => `⚠ ${sanitize(explain(w, lang))}`);

@@ -1,7 +1,7 @@
 import type { AuditReport } from '../audit.js';
 import { archiveHref } from '../archive/index.js';
 import type { CheckResult, EvidenceResult } from '../check/types.js';
-import { explain, type Lang } from '../i18n/index.js';
+import { explain, type Catalogue, type Lang } from '../i18n/index.js';
 import type { Problem } from '../score/score.js';
 import { sanitize } from './sanitize.js';
 
@@ -15,6 +15,16 @@ export function problemText(problem: Problem | undefined, lang: Lang): string {
 
 export function checkText(check: CheckResult, lang: Lang): string {
   return sanitize(explain(check.reason, lang));
+}
+
+/**
+ * The date found and where, and what the checks read when it was more than the fetched HTML (a
+ * rendered page, a list fetched from /site/label/): every human format says it alike. Not sanitized.
+ */
+export function dateAndBasis(result: EvidenceResult, t: Catalogue): string {
+  const date = result.lastUpdated ? `${result.lastUpdated} (${t.ui.dateSource(result.dateSource ?? '')})` : '';
+  const basis = [...(result.rendered ? [t.ui.judgedOn.rendered] : []), ...(result.listFrom ? [t.ui.judgedOn.listFrom] : [])];
+  return [date, ...basis].filter(Boolean).join(' · ');
 }
 
 /** The check an evidence is judged by: the first that did not pass. */

@@ -158,7 +158,8 @@ describe('Anhui column pages whose list request is built from an object', () => 
     const file = join(dir, 'label.yaml');
     await writeFile(file, criteria('/public/column/fresh'));
     const out = join(dir, 'label.json');
-    await runCli([file, '--quiet', '--now', NOW_ARG, '--render', 'never', '--archive', join(dir, 'warc'), '--output', out]);
+    const run = await runCli([file, '--verbose', '--lang', 'en', '--now', NOW_ARG, '--render', 'never', '--archive', join(dir, 'warc'), '--output', out]);
+    expect(run.stdout).toContain('2026-03-10 (page text) · list read from its /site/label/ request');
     const e = JSON.parse(await readFile(out, 'utf8')).indicators[0].evidence[0];
     expect(e.status).toBe('pass');
     expect(e.list_from).toHaveLength(1);
@@ -203,11 +204,15 @@ describe('scripts that fill nothing, and scripts that may', () => {
 });
 
 describe.skipIf(!browser)('with the system Chromium', () => {
-  it('renders a page a script fills and judges the rendered DOM', async () => {
+  it('renders a page a script fills and judges the rendered DOM, saying so in the report', async () => {
     const e = await auditWithBrowser('/ajax-list');
     expect(e.status).toBe('pass');
     expect(e.rendered).toBe(true);
     expect(e.last_updated).toBe('2026-03-12');
+    const file = join(dir, 'rendered.yaml');
+    await writeFile(file, criteria('/ajax-list'));
+    const run = await runCli([file, '--verbose', '--now', NOW_ARG, '--lang', 'en']);
+    expect(run.stdout).toContain('2026-03-12 (page text) · judged on the page as a browser rendered it');
   });
 
   it('gives the same verdicts on the CMS patterns as without one, with no rendering where the HTML settles it', async () => {
