@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { auditCommand, type AuditFlags } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommand, type ImportFlags } from './commands/import.js';
 import { languageFor, UsageError, type Io } from './commands/io.js';
 import { validateCommand } from './commands/validate.js';
 import { TOOL } from './criteria/settings.js';
@@ -67,6 +68,22 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
 
   addRunOptions(program.command('demo').description(help.demo), help)
     .action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
+
+  program
+    .command('import')
+    .description(help.import)
+    .argument('<source>', help.importSource)
+    .option('-o, --output <file>', help.importOutput)
+    .option('--title <text>', help.importTitle)
+    .option('--max-age <preset>', help.importMaxAge)
+    .option('--force', help.importForce)
+    .option('--lang <lang>', help.lang)
+    .option('--proxy <url>', help.proxy)
+    .option('--insecure', help.insecure)
+    .option('--ca <file>', help.ca, collect)
+    .option('--timeout <duration>', help.timeout)
+    .option('--user-agent <text>', help.userAgent)
+    .action(async (source: string, flags: ImportFlags) => setExitCode(await importCommand(source, flags, io)));
 
   for (const command of [program, ...program.commands]) {
     command

@@ -11,7 +11,8 @@ export type HelpKey =
   | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
   | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
   | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive'
-  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays' | 'maxTime' | 'blockPrivate';
+  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays' | 'maxTime' | 'blockPrivate'
+  | 'import' | 'importSource' | 'importOutput' | 'importTitle' | 'importMaxAge' | 'importForce';
 
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
