@@ -120,15 +120,30 @@ export function wallMarkerText(body: Buffer): string {
   return body.toString('latin1', 0, WALL_MARKER_SCAN_CHARS);
 }
 
-/** Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link itself. */
+/**
+ * A vendor's challenge page shows nothing of its own: its body is script, at most with a line
+ * such as "请开启 JavaScript". A real page that carries the vendor's script shows far more (the
+ * 数据查询 page of nmpa.gov.cn, served after the first 瑞数 cookie, shows about 290 characters).
+ */
+const CHALLENGE_ONLY_MAX_CHARS = 50;
+const JSL_MARKERS = /__jsl_clearance|\('_'\)\+\('_'\)\+\('j'\)\+\('s'\)\+\('l'\)/;
+
+/**
+ * Anti-bot interstitials common on Chinese government sites. A wall says nothing about the link
+ * itself. What the body is decides, not the status: some deployments send the 瑞数 or 加速乐
+ * challenge with 200 or 202, and a full page keeps the vendor's script beside its text. Their own
+ * statuses (瑞数's 412, 加速乐's 521) with the challenge are walls whatever the body.
+ *
+ * `whole` may be the decoded page with its facts, or, without facts, the raw head of the body
+ * (wallMarkerText): the visible text is then estimated from the markup.
+ */
 export function detectBotWall(status: number, headers: Record<string, string>, whole: string, page: PageFacts | undefined): BotWall | undefined {
   const body = whole.length > WALL_MARKER_SCAN_CHARS ? whole.slice(0, WALL_MARKER_SCAN_CHARS) : whole;
   const cookies = headers['set-cookie'] ?? '';
   const wall = (vendor: WallVendor, phrase = ''): BotWall => ({ vendor, status, phrase });
-  if (status === 412 && /\$_ts/.test(body)) return wall('ruishu');
-  if (status === 521 || /__jsl_clearance|\('_'\)\+\('_'\)\+\('j'\)\+\('s'\)\+\('l'\)/.test(body) || /__jsl_clearance/.test(cookies)) {
-    return wall('jiasule');
-  }
+  const challengeOnly = () => !visibleLengthExceeds(page ? page.text : markupText(body), CHALLENGE_ONLY_MAX_CHARS);
+  if (/\$_ts/.test(body) && (status === 412 || challengeOnly())) return wall('ruishu');
+  if (status === 521 || ((JSL_MARKERS.test(body) || /__jsl_clearance/.test(cookies)) && challengeOnly())) return wall('jiasule');
   if ((status === 403 || status === 503 || status === 429) && /just a moment|cf-chl|challenge-platform/i.test(body)) return wall('cloudflare');
   const phrase = page && findChallengePhrase(page);
   return phrase ? wall('captcha', phrase) : undefined;
@@ -138,6 +153,15 @@ function findChallengePhrase(page: PageFacts): string | undefined {
   if (visibleLengthExceeds(page.text, INTERSTITIAL_MAX_CHARS)) return undefined;
   const text = compactLines(page);
   return CHALLENGE_PHRASES.find((phrase) => inTitle(page, phrase) || standsAlone(text, phrase, 20));
+}
+
+/**
+ * What a browser would show of markup that was not parsed: scripts (also one cut off at the end
+ * of the head read), styles, comments and tags removed. In a raw latin1 head a Chinese character
+ * counts three times, which only makes a page look fuller, never emptier.
+ */
+function markupText(html: string): string {
+  return html.replace(/<(script|style|noscript|template)\b[\s\S]*?(?:<\/\1\s*>|$)|<!--[\s\S]*?(?:-->|$)|<[^>]*>/gi, ' ');
 }
 
 /** Counts characters that are not spaces, stopping at `max`: a long page is known long at once. */
