@@ -241,8 +241,10 @@ indicators:
     const { criteria } = parseCriteria(yaml, 'c.yaml');
     const report = await runAudit({ criteria: criteria!, dispatcher: new Agent(), now: new Date() });
     expect(report.indicators[0]!.evidence!.map((e) => e.httpStatus)).toEqual(Array(9).fill(200));
-    // Each host got its three pages and one probe.
-    expect(sites.map(({ seen }) => seen.length)).toEqual([4, 4, 4]);
+    // Each host got its three pages and two probes; and, since it answers every path alike, one
+    // fetch of its root, to tell a soft 404 that shows the home page from the site's error page.
+    expect(sites.map(({ seen }) => seen.length)).toEqual([6, 6, 6]);
+    expect(sites.map(({ seen }) => seen.filter((s) => s.path === '/').length)).toEqual([1, 1, 1]);
   }, 10_000);
 });
 

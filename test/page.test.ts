@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findDates, newestPast, newestPastDateIn } from '../src/check/dates.js';
-import { ErrorPageProbe, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type ErrorPage } from '../src/check/probe.js';
+import { echoesOf, errorPageFrom, ErrorPageProbe, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, type ErrorPage, type ProbeAnswer } from '../src/check/probe.js';
 import { withoutSpaces } from '../src/util/text.js';
 import { checkKeywords } from '../src/check/keywords.js';
 import { analyzeHtml } from '../src/check/page.js';
@@ -74,31 +74,50 @@ describe('dates', () => {
 });
 
 describe('the host\'s error page', () => {
-  const errorPageOf = (text: string): ErrorPage => ({ probeUrl: 'http://x/probe', status: 404, fingerprint: fingerprintOf(withoutSpaces(text)), longerThanPrefix: false });
-  const sameAsBefore = (page: string, error: ErrorPage) => looksLikeErrorPage(fingerprintOf(withoutSpaces(page)), error);
+  const answer = (text: string, url = 'http://x/probe'): ProbeAnswer => ({ url, status: 404, fingerprint: fingerprintOf(withoutSpaces(text), echoesOf([url])), bytes: 100 });
+  const errorPageOf = (...texts: string[]): ErrorPage | undefined => errorPageFrom(texts.map((text, i) => answer(text, `http://x/probe-${i}.html`)));
+  const sameAsBefore = (page: string, error: ErrorPage, echoes = echoesOf([])) => looksLikeErrorPage(fingerprintOf(withoutSpaces(page), echoes), error);
 
-  it('rules a page out by length only when its fingerprint could never match', () => {
+  it('rules a page out by length only when its fingerprint could never match, its echoed address taken out', () => {
     // Spaces of every kind, digits, letters that change length in lower case, CJK and surrogates.
-    const char = fc.constantFrom('a', 'Z', 'İ', '页', '面', '不', '存', '在', '7', ' ', '\n', '\u00a0', '\u3000', '\u200b', '\u2028', '\ufeff', '😀', '!', '。');
+    const char = fc.constantFrom('a', 'Z', 'İ', '页', '面', '不', '存', '在', '7', ' ', '\n', '\u00a0', '\u3000', '\u200b', '\u2028', '\ufeff', '😀', '!', '。', '/', '%');
     const text = fc.array(char, { maxLength: 300 }).map((chars) => chars.join(''));
-    fc.assert(fc.property(text, text, (page, error) => {
-      const errorPage = errorPageOf(error);
-      if (errorPage.fingerprint.length === 0) return;
-      if (!mayBeErrorPage(page, errorPage)) expect(sameAsBefore(page, errorPage)).toBe(false);
-      if (sameAsBefore(page, errorPage)) expect(mayBeErrorPage(page, errorPage)).toBe(true);
+    const segment = fc.array(fc.constantFrom('a', 'b', '页', '面', '7', '.'), { minLength: 1, maxLength: 12 }).map((chars) => chars.join(''));
+    const url = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => `http://x.gov.cn/${segments.join('/')}`);
+    // A page made of the error page's text, other text and the forms of its own address a template may print.
+    const pageOf = (address: string, error: string) => fc.array(fc.oneof(fc.constant(error), text, fc.constantFrom(address, decodeURIComponent(address), new URL(address).pathname)), { maxLength: 6 })
+      .map((parts) => parts.join(''));
+    const cases = fc.tuple(url, text, fc.option(text)).chain(([address, error, second]) => fc.tuple(fc.constant(address), pageOf(address, error), fc.constant(error), fc.constant(second)));
+    fc.assert(fc.property(cases, ([address, page, error, second]) => {
+      const errorPage = second === null ? errorPageOf(error) : errorPageOf(error, second);
+      if (!errorPage) return;
+      const echoes = echoesOf([address]);
+      if (!mayBeErrorPage(page, errorPage, echoes)) expect(sameAsBefore(page, errorPage, echoes)).toBe(false);
+      if (sameAsBefore(page, errorPage, echoes)) expect(mayBeErrorPage(page, errorPage, echoes)).toBe(true);
     }), { numRuns: 5000 });
   });
 
-  it('leaves a host without an error page when its probe cannot be read, rather than failing', async () => {
+  it('leaves a host without an error page when its probes cannot be read, rather than failing', async () => {
     const probe = new ErrorPageProbe(() => Promise.reject(new Error('boom')));
     await expect(probe.forOrigin('http://127.0.0.1:9')).resolves.toBeUndefined();
   });
 
   it('rules out a long list page at once, and keeps a page that is the error page again', () => {
-    const error = errorPageOf('404 您访问的页面不存在 返回首页');
+    const error = errorPageOf('404 您访问的页面不存在 返回首页')!;
     expect(mayBeErrorPage('通知公告 '.repeat(5000), error)).toBe(false);
     expect(mayBeErrorPage('404 您访问的页面不存在  返回首页 2026', error)).toBe(true);
     expect(sameAsBefore('404 您访问的页面不存在  返回首页 2026', error)).toBe(true);
+  });
+
+  it('ignores what two error pages differ by, and takes two unlike answers each as an error page of its own', () => {
+    const agreed = errorPageOf('请求编号 abc 页面暂时无法打开，请返回首页', '请求编号 xyz 页面暂时无法打开，请返回首页')!;
+    expect(agreed.templates).toHaveLength(1);
+    expect(sameAsBefore('请求编号 qrs 页面暂时无法打开，请返回首页', agreed)).toBe(true);
+    expect(sameAsBefore('财政预算公开 2026年部门预算 页面', agreed)).toBe(false);
+    const unlike = errorPageOf('Oops! We could not find what you were looking for.', '服务器繁忙，请稍后再试')!;
+    expect(unlike.templates).toHaveLength(2);
+    expect(sameAsBefore('服务器繁忙，请稍后再试', unlike)).toBe(true);
+    expect(sameAsBefore('Oops! We could not find what you were looking for.', unlike)).toBe(true);
   });
 });
 

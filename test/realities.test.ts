@@ -53,8 +53,8 @@ describe('soft 404s the phrase list cannot see', () => {
     expect(gone!.status).toBe('fail');
     expect(gone!.checks.map((c) => c.code)).toContain('LOOKS_LIKE_ERROR_PAGE');
     expect(real!.status).toBe('pass');
-    // One probe for the host, however many pages it serves.
-    expect(seen.filter((s) => s.path.startsWith('/evidence-audit-probe-')).length).toBeGreaterThanOrEqual(1);
+    // Two probes for the host, however many pages it serves.
+    expect(seen.filter((s) => s.path.startsWith('/evidence-audit-probe-')).length).toBe(2);
   });
 
   it('probes a host right after its first page, not behind its whole queue, so fetched pages are not held meanwhile', async () => {
@@ -69,9 +69,12 @@ describe('soft 404s the phrase list cannot see', () => {
       const evidence = [1, 2, 3, 4].map((i) => `          - { url: "${site.origin}/p${i}" }`).join('\n');
       await writeFile(file, `version: 1\nsettings: { per_host_rate: 100, per_host_concurrency: 1 }\nindicators:\n  - title: A\n    weight: 1\n    evidence:\n${evidence}\n`);
       await runCli([file, '--quiet']);
+      // Two probes, so that what differs between two missing pages is known; both before /p2.
       expect(paths[0]).toBe('/p1');
       expect(paths[1]).toMatch(/^\/evidence-audit-probe-/);
-      expect(paths.slice(2)).toEqual(['/p2', '/p3', '/p4']);
+      expect(paths[2]).toMatch(/^\/evidence-audit-probe-/);
+      expect(paths[1]).not.toBe(paths[2]);
+      expect(paths.slice(3)).toEqual(['/p2', '/p3', '/p4']);
     } finally {
       await site.close();
     }
@@ -84,6 +87,9 @@ describe('soft 404s the phrase list cannot see', () => {
     const site = await startServer((req, res) => {
       const list = Array.from({ length: 3000 }, (_, i) => `<li>关于印发第${i}号政务公开工作方案的通知 2026-03-01</li>`).join('');
       if (req.url === '/real') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(`<ul>${list}</ul>`));
+      // The portal's own home page; a root that showed the error page too would make it a host
+      // that answers every address with its home page (test/cms-patterns/error-pages.test.ts).
+      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html('<h1>门户首页</h1><p>政务公开 办事服务 互动交流</p>'));
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(portal404);
     });
     try {

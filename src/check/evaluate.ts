@@ -9,11 +9,11 @@ import { embeddedLists, findScriptLoader, spliceHtml, type ScriptLoader } from '
 import { checkFreshness, findLastUpdated } from './freshness.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
-import { detectBotWall, findSoft404Phrase, wallMarkerText } from './signatures.js';
+import { detectBotWall, findSoft404Phrase, wallMarkerText, type BotWall } from './signatures.js';
 import { reason, type Reason } from '../i18n/index.js';
 import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
-import { fingerprintOf, looksLikeErrorPage, mayBeErrorPage, redirectedHome, type ErrorPage } from './probe.js';
+import { citesHomePage, echoesOf, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, redirectedHome, showsHostRoot, type ErrorPage } from './probe.js';
 import { checkStatus } from './status.js';
 import { withoutSpaces } from '../util/text.js';
 import {
@@ -61,6 +61,11 @@ export interface EvaluateOptions {
   soft404Phrases: readonly string[];
   /** The host's own error page, learned by probing a path that cannot exist. */
   errorPage?: ErrorPage;
+  /**
+   * The host answers every address with its home page (see ErrorPageProbe.errorPageIsHome), when
+   * that is known: a page showing the error page is then the home page, cited or not.
+   */
+  errorPageIsHome?: boolean;
 }
 
 
@@ -132,15 +137,49 @@ export function internalFailure(evidence: Evidence, fetched: FetchResult, error:
   };
 }
 
+/**
+ * Not memoised as a whole: the run learns whether the error page is the home page only after the
+ * page is inspected (see showsHostErrorPage), and the verdict must use what it learned.
+ */
 function disguisedErrorPage(page: Page, options: EvaluateOptions): Reason | undefined {
   const { response } = page;
   if (redirectedHome(response.url, response.finalUrl)) return reason('REDIRECTED_HOME', { finalUrl: response.finalUrl });
   const { errorPage } = options;
-  const { facts } = page;
-  if (errorPage && facts && mayBeErrorPage(facts.text, errorPage) && looksLikeErrorPage(fingerprintOf(compactTextOf(page, facts)), errorPage)) {
-    return reason('LOOKS_LIKE_ERROR_PAGE', { probeUrl: errorPage.probeUrl });
-  }
-  return undefined;
+  if (!errorPage || !matchesErrorPage(page, errorPage)) return undefined;
+  // A host that answers every address with its home page: the home page is no soft 404, any other link showing it is.
+  const isHome = options.errorPageIsHome || showsHostRoot(response.url, response.finalUrl);
+  if (!isHome) return reason('LOOKS_LIKE_ERROR_PAGE', { probeUrl: errorPage.probeUrl });
+  return citesHomePage(response.url) ? undefined : reason('SHOWS_HOME_PAGE', { probeUrl: errorPage.probeUrl });
+}
+
+/** The page's text, its own address taken out, against the host's error page: worked out once per page. */
+function matchesErrorPage(page: Page, errorPage: ErrorPage): boolean {
+  return once(page, 'errorPage', () => {
+    const { facts, response } = page;
+    if (!facts) return false;
+    const echoes = echoesOf([response.url, response.finalUrl]);
+    return mayBeErrorPage(facts.text, errorPage, echoes) && looksLikeErrorPage(fingerprintOf(compactTextOf(page, facts), echoes), errorPage);
+  });
+}
+
+/**
+ * Whether the content check, reaching the error-page comparison, finds the page is the host's
+ * error page; undefined when it stops before (a bot wall, no HTML, not a success, a soft-404
+ * phrase, a redirect home), so the run fetches nothing to tell the home page from an error page
+ * for a page that is judged without it.
+ */
+export function showsHostErrorPage(page: Page, options: EvaluateOptions): boolean | undefined {
+  const { response, facts } = page;
+  if (!options.errorPage || !facts || page.document || response.status < 200 || response.status >= 300) return undefined;
+  if (botWallOn(page) || once(page, 'soft404', () => findSoft404Phrase(facts, options.soft404Phrases))) return undefined;
+  if (redirectedHome(response.url, response.finalUrl)) return undefined;
+  return matchesErrorPage(page, options.errorPage);
+}
+
+/** Challenge pages often come without an HTML content type; their markers are ASCII either way. */
+function botWallOn(page: Page): BotWall | undefined {
+  const { response } = page;
+  return once(page, 'wall', () => detectBotWall(response.status, response.headers, page.html ?? wallMarkerText(response.body), page.facts));
 }
 
 /** What a report says of a fetch. Body and headers are let go: 20,000 results would hold them to the end. */
@@ -160,9 +199,8 @@ interface Judgement {
 /** Checks run in order and stop where the next would judge the wrong thing (a bot wall, an error page). */
 function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Judgement {
   const { response, facts } = page;
-  // Challenge pages often come without an HTML content type; their markers are ASCII either way.
   // A document is not a challenge page; scanning 50 MB of PDF for one would only cost time.
-  const wall = !page.document && once(page, 'wall', () => detectBotWall(response.status, response.headers, page.html ?? wallMarkerText(response.body), facts));
+  const wall = !page.document && botWallOn(page);
   if (wall) {
     return { checks: [unverified('blocked', reason('BOT_WALL', wall))] };
   }
@@ -174,7 +212,7 @@ function judgePage(evidence: Evidence, page: Page, options: EvaluateOptions): Ju
   // Only a success can be a soft 404; an expected 404 page is allowed to say it is missing.
   const soft404 = response.status < 300 && once(page, 'soft404', () => findSoft404Phrase(facts, options.soft404Phrases));
   if (soft404) return { checks: [...checks, fail('content', reason('SOFT_404', { phrase: soft404 }))] };
-  const sentAway = response.status < 300 && once(page, 'sentAway', () => disguisedErrorPage(page, options));
+  const sentAway = response.status < 300 && disguisedErrorPage(page, options);
   if (sentAway) return { checks: [...checks, fail('content', sentAway)] };
   checks.push(pass('content', reason('CONTENT_OK', {})));
 
