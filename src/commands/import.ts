@@ -6,7 +6,7 @@ import { parseDuration } from '../criteria/duration.js';
 import { lintCriteria } from '../criteria/lint.js';
 import { parseCriteria } from '../criteria/load.js';
 import { EXIT } from '../exit-codes.js';
-import { countDraft, ImportError, importSource, isUrl, placedDoubts, readSource, writeCriteriaYaml, type FetchFlags } from '../import/index.js';
+import { countDraft, ImportError, importSource, isUrl, oneLine, placedDoubts, readSource, writeCriteriaYaml, type FetchFlags } from '../import/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { describeFsError } from '../util/fs-errors.js';
 import { languageFor, UsageError, type Io } from './io.js';
@@ -53,7 +53,8 @@ export async function importCommand(source: string, flags: ImportFlags, io: Io):
     return EXIT.OK;
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    io.stderr.write(`audit import: ${source}: ${error.message} (${error.fix}); nothing was written\n`);
+    // A library's message may run over lines (xmldom's do): the reason stays on one.
+    io.stderr.write(`audit import: ${oneLine(source)}: ${oneLine(error.message.replace(/\s+/g, ' '))} (${error.fix}); nothing was written\n`);
     return error.exitCode;
   }
 }

@@ -1,5 +1,5 @@
 import { hasUrl, LABEL_MAX, readEvidence, saysNone } from './evidence.js';
-import { parseHeading, parseMarker, titleAmong, type Heading } from './headings.js';
+import { numeralFor, parseHeading, parseMarker, titleAmong, type Heading } from './headings.js';
 import { newNode, type MarkerFamily, type Outline, type OutlineNode, type RichLine } from './types.js';
 
 /**
@@ -95,7 +95,9 @@ function headingAt(line: RichLine, levels: MarkerFamily[], stack: Frame[]): { he
   if (!heading.marker || level < 0 || heading.title === '' || hasUrl(line)) return undefined;
   const weighed = heading.weight !== undefined || heading.unreadWeight !== undefined;
   if (weighed) return { heading, level };
-  const fits = heading.title.length <= HEADING_MAX && heading.marker.number === expectedNumber(level, stack);
+  // A numbered sentence ("2.公开征求意见情况。") is a requirement's list item, not a heading.
+  const sentence = /[。；;，,：:]$/.test(line.text);
+  const fits = !sentence && heading.title.length <= HEADING_MAX && heading.marker.number === expectedNumber(level, stack);
   return fits ? { heading, level } : undefined;
 }
 
@@ -114,7 +116,8 @@ function open(heading: Heading, level: number, line: RichLine, stack: Frame[], o
     node.weightDoubts.push(`the weight could not be read from "${heading.unreadWeight}" (${line.where}); fill it in`);
   }
   if (heading.marker && heading.marker.number !== expected) {
-    node.doubts.push(`numbered ${heading.marker.numeral} where ${expected} was expected (${line.where}): check for a missing or repeated indicator`);
+    const wanted = numeralFor(heading.marker.family, expected);
+    node.doubts.push(`numbered ${heading.marker.numeral} where ${wanted} was expected (${line.where}): check for a missing or repeated indicator`);
   }
   const parent = stack.at(-1);
   (parent ? parent.node.children : outline.roots).push(node);

@@ -107,3 +107,12 @@ export function titleAmong(lines: readonly { text: string }[]): string | undefin
 export function namesTable(text: string): boolean {
   return TITLE_HINT.test(text);
 }
+
+const CN_NUMERALS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** A number as the family prints it: 12 is 十二 among 一、 and （一）, 12 among 1. and （1）. */
+export function numeralFor(family: MarkerFamily, n: number): string {
+  if ((family !== 'cn' && family !== 'cn-paren') || n < 1 || n > 99) return String(n);
+  const tens = Math.floor(n / 10);
+  return `${tens > 1 ? CN_NUMERALS[tens] : ''}${tens > 0 ? '十' : ''}${CN_NUMERALS[n % 10]}`;
+}

@@ -12,7 +12,7 @@ import { ImportError, type Outline, type RichLine } from './types.js';
  */
 
 export { readSource, isUrl, type Source, type FetchFlags } from './source.js';
-export { writeCriteriaYaml, placedDoubts } from './yaml.js';
+export { writeCriteriaYaml, placedDoubts, oneLine } from './yaml.js';
 export { countDraft, type Draft } from './tree.js';
 export { ImportError } from './types.js';
 

@@ -60,10 +60,19 @@ function annotate(node: YAMLMap, draft: DraftIndicator): void {
   });
 }
 
-/** One comment on the value's own line; doubts never carry a line break, or they would leave it. */
+/**
+ * One comment on the value's own line. Doubts quote the source, so a line break would leave the
+ * line, and a control character (a terminal escape in a page) has no place in YAML or on a terminal:
+ * both are shown as \u escapes, as diagnostics show them.
+ */
 function remark(scalar: Scalar, doubts: readonly string[]): void {
   if (doubts.length === 0) return;
-  scalar.comment = ` ${DOUBT} ${doubts.map((d) => d.replace(/\s*[\r\n]+\s*/g, ' ')).join(`; ${DOUBT} `)}`;
+  scalar.comment = ` ${DOUBT} ${doubts.map(oneLine).join(`; ${DOUBT} `)}`;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function headerComment(options: WriteOptions): string {
@@ -102,7 +111,7 @@ export function placedDoubts(text: string): PlacedDoubt[] {
     Scalar(_key, node: Node) {
       if (!isScalar(node) || !node.comment?.trimStart().startsWith(DOUBT) || !node.range) return;
       const { line } = lineCounter.linePos(node.range[0]);
-      for (const part of node.comment.trim().split(`; ${DOUBT} `)) out.push({ line, text: part.replace(DOUBT, '').trim() });
+      for (const part of node.comment.trim().split(`; ${DOUBT} `)) out.push({ line, text: part.replace(/^doubt:\s*/, '') });
     },
   });
   return out;
