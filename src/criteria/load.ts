@@ -219,7 +219,8 @@ function countLines(text: string): LineCounter {
  */
 function isCleanPiece(doc: Document, source: string): boolean {
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
-  return unsupportedNodes(doc, source).length === 0;
+  const found = outOfStack(() => unsupportedNodes(doc, source));
+  return found !== OUT_OF_STACK && found.length === 0;
 }
 
 // ---- YAML features criteria files do not use ----
@@ -228,41 +229,72 @@ function isCleanPiece(doc: Document, source: string): boolean {
  * How deeply YAML may nest. yaml composes a document recursively and runs out of stack at some 850 levels
  * of nested flow lists, and near the stack's limit V8 may abort the whole process rather than throw. A
  * criteria file needs two levels per level of indicators plus a few (MAX_INDICATOR_DEPTH indicators take
- * about 70); 256 allows that with a margin of three below where the stack runs out.
+ * about 70); 256 allows that with a margin of three below where the stack runs out. The limit is on the
+ * constructs yaml's parser holds open at once; the tree it composes can be deeper by the mappings that
+ * take a finished flow collection as their key (`[a]: b`), so at most twice as deep, still inside the margin.
  */
 export const MAX_YAML_DEPTH = 256;
 /** More than the levels above a piece in the whole document (the root mapping, the indicators list). */
 const PIECE_DEPTH_MARGIN = 8;
 
+/** Where a text nests too deeply: past the limit, or deep enough that yaml ran out of stack all the same. */
+interface TooDeep {
+  tooDeep: number;
+  /** True when yaml ran out of stack below the limit; `tooDeep` is then where the text nests deepest. */
+  overflow: boolean;
+}
+
 /**
  * The offset at which the text first nests deeper than MAX_YAML_DEPTH, or undefined. It must be known
- * before yaml composes the document, so it is found without recursion: first a bound from the text alone
- * (enough for every ordinary file), and only if that is too high, yaml's own iterative parser is run,
- * counting the constructs open at once.
+ * before yaml composes the document, so it is found without recursion, by yaml's own parser counting the
+ * constructs open at once.
  */
 export function tooDeepAt(text: string, limit = MAX_YAML_DEPTH): number | undefined {
   const parsed = parseTokens(text, undefined, limit);
   return 'tooDeep' in parsed ? parsed.tooDeep : undefined;
 }
 
-/** yaml's syntax tokens for a text, or where it first nests deeper than `limit`. */
-function parseTokens(source: string, onNewLine: ((offset: number) => void) | undefined, limit: number): { tokens: CST.Token[] } | { tooDeep: number } {
+/** Thrown from inside yaml's parser to stop it at the first construct past the limit. */
+class NestingLimit {
+  constructor(readonly offset: number) {}
+}
+
+/** V8's "Maximum call stack size exceeded": a RangeError, told from the others by its message. */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/**
+ * yaml's syntax tokens for a text, with the offset where it nests deepest; or where it first nests deeper
+ * than `limit`. Every file is watched: no cheap bound from the text alone holds, since block collections
+ * open mid-line too (`a: b: c:`, `[- a: [- a:`), where neither brackets nor indentation show them. The
+ * parser is stopped at once, not at its next token: it closes constructs by recursion (`---` after
+ * thousands of open ones ran out of stack inside the parser), so it must never hold more than the limit.
+ */
+function parseTokens(source: string, onNewLine: ((offset: number) => void) | undefined, limit: number): { tokens: CST.Token[]; deepest: number } | TooDeep {
   const parser = new Parser(onNewLine);
-  let at: number | undefined;
-  if (nestingBound(source) > limit) {
-    const stack = parser.stack;
-    stack.push = (...items) => {
-      const length = Array.prototype.push.apply(stack, items);
-      if (length > limit) at ??= parser.offset;
-      return length;
-    };
-  }
+  const stack = parser.stack;
+  const push = stack.push;
+  let depth = 0;
+  let deepest = 0;
+  stack.push = (...items) => {
+    const length = push.apply(stack, items);
+    if (length > limit) throw new NestingLimit(parser.offset);
+    if (length > depth) {
+      depth = length;
+      deepest = parser.offset;
+    }
+    return length;
+  };
   const tokens: CST.Token[] = [];
-  for (const token of parser.parse(source)) {
-    if (at !== undefined) return { tooDeep: at };
-    tokens.push(token);
+  try {
+    for (const token of parser.parse(source)) tokens.push(token);
+  } catch (error) {
+    if (error instanceof NestingLimit) return { tooDeep: error.offset, overflow: false };
+    if (isStackOverflow(error)) return { tooDeep: deepest, overflow: true };
+    throw error;
   }
-  return at === undefined ? { tokens } : { tooDeep: at };
+  return { tokens, deepest };
 }
 
 /** What parseDocument is given here: the whole file's options, or a piece's. */
@@ -274,12 +306,19 @@ type YamlOptions = { lineCounter?: LineCounter; uniqueKeys: true; prettyErrors: 
  * text nests no deeper than `limit`. As in parseDocument, a second document ends the composing with a
  * MULTIPLE_DOCS error; the depth is checked over the whole text first, as tooDeepAt always did.
  * Errors are not prettified, whatever `options` say: `yamlMessage` gives what the reader kept of a prettified one.
+ * `deepest` is where the text nests deepest, for a walk of the tree that runs out of stack all the same.
  */
-function parseYaml(source: string, options: YamlOptions, limit: number): { doc: Document } | { tooDeep: number } {
+function parseYaml(source: string, options: YamlOptions, limit: number): { doc: Document; deepest: number } | TooDeep {
   const parsed = parseTokens(source, options.lineCounter?.addNewLine, limit);
   if ('tooDeep' in parsed) return parsed;
+  const doc = outOfStack(() => composeFirst(parsed.tokens, source.length, options));
+  return doc === OUT_OF_STACK ? { tooDeep: parsed.deepest, overflow: true } : { doc, deepest: parsed.deepest };
+}
+
+/** The first document of the tokens; a second one is reported, as parseDocument does, and not composed. */
+function composeFirst(tokens: CST.Token[], length: number, options: YamlOptions): Document {
   let doc: Document | undefined;
-  for (const next of new Composer(options).compose(parsed.tokens, true, source.length)) {
+  for (const next of new Composer(options).compose(tokens, true, length)) {
     if (!doc) {
       doc = next;
     } else if (doc.options.logLevel !== 'silent') {
@@ -288,7 +327,24 @@ function parseYaml(source: string, options: YamlOptions, limit: number): { doc: 
     }
   }
   // compose(…, true) yields a document for any text, an empty one too.
-  return { doc: doc! };
+  return doc!;
+}
+
+const OUT_OF_STACK = Symbol('out of stack');
+
+/**
+ * Runs one of yaml's recursive walks (composing, visiting) over a tree already checked for depth. The
+ * check leaves a wide margin, so this is defence in depth: should the stack run out all the same, the
+ * caller reports the place instead of the user seeing an internal error. Any other error is a bug, and
+ * is thrown on.
+ */
+function outOfStack<T>(walk: () => T): T | typeof OUT_OF_STACK {
+  try {
+    return walk();
+  } catch (error) {
+    if (isStackOverflow(error)) return OUT_OF_STACK;
+    throw error;
+  }
 }
 
 /**
@@ -298,22 +354,6 @@ function parseYaml(source: string, options: YamlOptions, limit: number): { doc: 
 function yamlMessage(error: YAMLError): string {
   const pretty = error.pos[0] === -1 ? error.message : `${error.message} at line 1, column 1`;
   return pretty.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-/**
- * An upper bound on how deeply a text nests. Each block collection starts further right than its parent,
- * but for a list under a key, which may start in the key's column: so at most two per column. On any line
- * they start at or before the first character after the line's run of indentation and "- ", "? ", ": "
- * indicators. Every flow collection opens with a "[" or "{"; counting them all over-counts, safely.
- */
-function nestingBound(text: string): number {
-  let prefix = 0;
-  for (const match of text.matchAll(/^[ \t?:-]+/gm)) prefix = Math.max(prefix, match[0].length);
-  let brackets = 0;
-  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) brackets++;
-  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) brackets++;
-  // The document and a scalar in the deepest collection count too.
-  return 2 * (prefix + 1) + brackets + 2;
 }
 
 /** The tags yaml's core schema resolves: !!str forces text, as in `id: !!str 1.10`. */
@@ -440,9 +480,7 @@ class CriteriaReader {
     // The Document gets the options it always had; the parser records each line start in this.lines as it goes.
     const parsed = parseYaml(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true }, MAX_YAML_DEPTH);
     if ('tooDeep' in parsed) {
-      this.lines = countLines(this.text);
-      this.report(this.linePos(parsed.tooDeep), `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
-        'a criteria file needs a few levels: look for brackets that are never closed, or indentation that keeps growing');
+      this.reportTooDeep(parsed);
       return undefined;
     }
     const doc = parsed.doc;
@@ -458,7 +496,7 @@ class CriteriaReader {
       this.report(pos, `YAML syntax error: ${message}`, SYNTAX_FIXES[error.code] ?? 'fix the YAML syntax at this point');
     }
     if (doc.errors.length > 0) return undefined;
-    if (this.reportUnsupported(doc)) return undefined;
+    if (this.reportUnsupported(doc, parsed.deepest)) return undefined;
     for (const warning of doc.warnings) {
       // Unresolved tags were reported above; what is left (an unknown %YAML version) is worth a word.
       if (warning.code === 'TAG_RESOLVE_FAILED') continue;
@@ -479,9 +517,20 @@ class CriteriaReader {
     return this.readRoot<never>(root, (inherited) => this.readIndicatorList(root, 'indicators', '', inherited, 1));
   }
 
+  /** The one message for a file too deep to read, at the place; the parser stopped there, so the lines are counted anew. */
+  private reportTooDeep({ tooDeep, overflow }: TooDeep): void {
+    this.lines = countLines(this.text);
+    this.report(this.linePos(tooDeep), overflow ? 'the YAML nests too deeply here to be read' : `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
+      'a criteria file needs a few levels: look for brackets that are never closed, indentation that keeps growing, or keys run together on one line (a: b: c:)');
+  }
+
   /** Reports aliases and unknown tags; true when there were any, and the file is read no further. */
-  private reportUnsupported(doc: Document): boolean {
-    const found = unsupportedNodes(doc, this.text);
+  private reportUnsupported(doc: Document, deepest: number): boolean {
+    const found = outOfStack(() => unsupportedNodes(doc, this.text));
+    if (found === OUT_OF_STACK) {
+      this.reportTooDeep({ tooDeep: deepest, overflow: true });
+      return true;
+    }
     const lines = new Set<number>();
     for (const { node, kind } of found) {
       if (kind === 'alias') {

@@ -148,6 +148,26 @@ describe('large criteria files are parsed one indicator at a time', () => {
       expect(piecewise.diagnostics).toHaveLength(1);
     });
 
+    // Issue 13: brackets nested over lines ran yaml's parser out of stack; a piece must give up on them, and
+    // the whole-document read report them.
+    it('when one item nests too deep, reporting the place once, as the whole-document parse does', () => {
+      const deep = `    requirement: \t${'['.repeat(3000)}-\n      !foo ${'['.repeat(3000)}\n      ${'{'.repeat(3000)}-`;
+      const text = largeFile(5000, (i, item) => (i === 2499 ? `${item}\n${deep}` : item));
+      const { piecewise, whole, path } = bothWays(text);
+      expect(path).toBe('fallback');
+      expect(piecewise).toEqual(whole);
+      expect(piecewise.diagnostics).toEqual([expect.objectContaining({ line: itemLine(2500) + 8, message: 'the YAML nests more than 256 levels deep here' })]);
+    });
+
+    it('when the issue\'s tabbed lines and --- end the list, reporting the place as the whole-document parse does', () => {
+      const deep = `\t${'['.repeat(3000)}-\n  !foo ${'['.repeat(3000)}\n\t${'['.repeat(3000)}-\n---`;
+      const text = largeFile(5000, (i, item) => (i === 2499 ? `${item}\n${deep}` : item));
+      const { piecewise, whole, path } = bothWays(text);
+      expect(path).toBe('whole');
+      expect(piecewise).toEqual(whole);
+      expect(piecewise.diagnostics).toEqual([expect.objectContaining({ line: itemLine(2500) + 8, col: 256, message: 'the YAML nests more than 256 levels deep here' })]);
+    });
+
     it('when the list is not one plainly indented block sequence', () => {
       const text = largeFile(5000, (i, item) => (i === 77 ? item.replace('    weight: 1', ' weight: 1') : item));
       expect(splitIndicators(text)).toBeUndefined();

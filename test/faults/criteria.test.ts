@@ -291,6 +291,23 @@ describe('YAML abuse', () => {
   });
 });
 
+describe('YAML nested past yaml\'s stack (issue 13)', () => {
+  // A random seed of the property tests found the first: the depth check let yaml's parser run on past the
+  // limit, and the `---` made it close some 9,000 open brackets by recursion. The run exited 3.
+  it('refuses brackets nested over several lines, with a tag between, at the first level too deep', async () => {
+    const deep = `\t${'['.repeat(3000)}-\n  !foo ${'['.repeat(3000)}\n\t${'['.repeat(3000)}-\n---`;
+    // The tabbed line ends the indicators; only the document and its root mapping are open before the first "[".
+    await expectRefused(valid(deep),
+      { line: 10, col: 2 + MAX_YAML_DEPTH - 2, message: `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`, fix: /brackets that are never closed/ });
+  });
+
+  it('refuses keys run together on one line, which no bracket or indentation shows, at the place', async () => {
+    // The document, the root mapping, the indicators list and the item's mapping are open before the first key.
+    await expectRefused(validWith(6, `    title: ${'a: '.repeat(3000)}{\n]`),
+      { line: 6, col: 12 + 3 * (MAX_YAML_DEPTH - 4), message: `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`, fix: /keys run together on one line/ });
+  });
+});
+
 describe('values', () => {
   // Each row replaces one line of valid() (or adds lines after it) and names what must be reported where.
   const rows: [string, number, string, number, number, string | RegExp, string | RegExp][] = [
