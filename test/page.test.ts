@@ -10,8 +10,12 @@ import { detectBotWall, findSoft404Phrase } from '../src/check/signatures.js';
 import { findScriptLoader } from '../src/quirks/index.js';
 import { decodeBody } from '../src/fetch/decode.js';
 import { explain } from '../src/i18n/index.js';
+import { propertySeed } from './property-seed.js';
 
 const rule = (all: string[], any: string[] = [], none: string[] = []) => ({ all, any, none });
+
+/** The properties' seed: fixed, so CI is not red by luck; FC_RANDOM=1 or FC_SEED=<n> to hunt (see property-seed.ts). */
+const SEED = propertySeed('page', 20_260_315);
 
 describe('visible text', () => {
   it('joins a keyword split across inline tags', () => {
@@ -67,7 +71,7 @@ describe('dates', () => {
     fc.assert(fc.property(fc.array(fc.oneof(written, fc.string({ maxLength: 6 })), { maxLength: 30 }), (parts) => {
       const text = parts.join(' ');
       expect(newestPastDateIn(text, '2026-11-27')).toBe(newestPast(findDates(text), '2026-11-27'));
-    }), { numRuns: 2000 });
+    }), { numRuns: 2000, seed: SEED });
     expect(newestPastDateIn('2026-11-27 2026-11-28 2019-2-3', '2026-11-27')).toBe('2026-11-27');
     expect(newestPastDateIn('2026-02-29 2025-01-01', '2026-11-27')).toBe('2025-01-01');
   });
@@ -94,7 +98,7 @@ describe('the host\'s error page', () => {
       const echoes = echoesOf([address]);
       if (!mayBeErrorPage(page, errorPage, echoes)) expect(sameAsBefore(page, errorPage, echoes)).toBe(false);
       if (sameAsBefore(page, errorPage, echoes)) expect(mayBeErrorPage(page, errorPage, echoes)).toBe(true);
-    }), { numRuns: 5000 });
+    }), { numRuns: 5000, seed: SEED });
   });
 
   it('leaves a host without an error page when its probes cannot be read, rather than failing', async () => {
