@@ -521,7 +521,7 @@ class CriteriaReader {
   private reportTooDeep({ tooDeep, overflow }: TooDeep): void {
     this.lines = countLines(this.text);
     this.report(this.linePos(tooDeep), overflow ? 'the YAML nests too deeply here to be read' : `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
-      'a criteria file needs a few levels: look for brackets that are never closed, indentation that keeps growing, or keys run together on one line (a: b: c:)');
+      'a criteria file needs a few levels: look for brackets that are never closed, indentation that keeps growing, or keys run together on one line, as in a: b: c:');
   }
 
   /** Reports aliases and unknown tags; true when there were any, and the file is read no further. */
