@@ -29,6 +29,9 @@ beforeAll(async () => {
       return;
     }
     if (state.broken.has(path)) return void res.writeHead(404).end('gone');
+    // A page that cannot exist is a 404, as on a real site: a host answering it with its template
+    // and the path would make every page here its error page (test/cms-patterns/error-pages.test.ts).
+    if (path.startsWith('/evidence-audit-probe-')) return void res.writeHead(404).end('not found');
     if (path === '/wall') return void res.writeHead(412).end('<script>$_ts=window.$_ts||{}</script>');
     if (path === '/etag') {
       if (req.headers['if-none-match'] === '"v1"') {

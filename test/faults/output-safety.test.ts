@@ -40,6 +40,9 @@ beforeAll(async () => {
       return void res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
         .end(html('<p>gone</p>').replace('测试页面', '\x1b[31m<script>alert(1)</script> ::error::t | =cmd'));
     }
+    // A page that cannot exist is a 404, as on a real site: a host answering it with its template
+    // and the path would make every page here its error page (test/cms-patterns/error-pages.test.ts).
+    if (path.startsWith('/evidence-audit-probe-')) return void res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(html('<p>页面不存在</p>'));
     // Everything else (the path-traversal probes included) is a cacheable page.
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag: '"v1"' }).end(html(`<p>政务公开 ${path.replace(/[<&]/g, '')}</p>`));
   });
