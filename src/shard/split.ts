@@ -50,9 +50,14 @@ function ownerOf(total: number): (evidence: Evidence) => number {
   };
 }
 
+/**
+ * Keyed by the leaf's own Evidence objects (the originals, see ownShare), not by each result's
+ * `evidence`: results read back from a spool need not be the very objects they were made for.
+ */
 function collectResults(results: IndicatorResult[], into: Map<Evidence, EvidenceResult>): void {
   for (const result of results) {
-    for (const e of result.evidence ?? []) into.set(e.evidence, e);
+    const cited = result.indicator.evidence ?? [];
+    result.evidence?.forEach((e, i) => into.set(cited[i] ?? e.evidence, e));
     collectResults(result.children, into);
   }
 }
