@@ -53,6 +53,16 @@ describe('the built bin', () => {
     expect(run.stdout).toMatch(/Score: \d+(\.\d+)? \/ 100/);
   });
 
+  it('answers --version and -V from package.json, as commander would', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await runBin([flag]);
+      expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    // Not alone on the line: through commander, which prints the same.
+    expect((await runBin(['-V', '--lang', 'en'])).stdout).toBe(`${version}\n`);
+  });
+
   it('validates the real criteria.yaml', async () => {
     const run = await runBin(['validate']);
     expect(run.code).toBe(0);
