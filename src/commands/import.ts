@@ -6,7 +6,8 @@ import { parseDuration } from '../criteria/duration.js';
 import { lintCriteria } from '../criteria/lint.js';
 import { parseCriteria } from '../criteria/load.js';
 import { EXIT } from '../exit-codes.js';
-import { countDraft, ImportError, importSource, isUrl, oneLine, placedDoubts, readSource, writeCriteriaYaml, type FetchFlags } from '../import/index.js';
+import type { Criteria } from '../criteria/types.js';
+import type { Draft, FetchFlags } from '../import/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { describeFsError } from '../util/fs-errors.js';
 import { languageFor, UsageError, type Io } from './io.js';
@@ -29,27 +30,25 @@ export async function importCommand(source: string, flags: ImportFlags, io: Io):
   checkMaxAge(flags.maxAge);
   const target = flags.output && flags.output !== '-' ? resolve(io.cwd, flags.output) : undefined;
   if (target) await checkTarget(target, flags);
+  // Loaded here, not at start-up: `audit --version` and every audit run do without the importer.
+  const { ImportError, importSource, isUrl, oneLine, readSource, writeCriteriaYaml } = await import('../import/index.js');
   try {
     const read = await readSource(source, io, flags, lang);
-    const { draft, form } = await importSource(read, { fallbackTitle: fallbackTitle(source), ...(flags.title !== undefined ? { title: flags.title } : {}) });
+    const { draft, form } = await importSource(read, { fallbackTitle: fallbackTitle(source, isUrl(source)), ...(flags.title !== undefined ? { title: flags.title } : {}) });
     const text = writeCriteriaYaml(draft, { source, ...(flags.maxAge ? { maxAge: flags.maxAge } : {}) });
     const shown = target ? flags.output! : '(standard output)';
     // The file must load as it is: anything else is a bug here, not in the table.
     const loaded = parseCriteria(text, shown);
     if (!loaded.criteria) {
       for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-      io.stderr.write(`audit import: ${source}: the criteria made from it do not load; nothing was written. This is a bug in audit: please report it with the source.\n`);
+      io.stderr.write(`audit import: ${oneLine(source)}: the criteria made from it do not load; nothing was written. This is a bug in audit: please report it with the source.\n`);
       return EXIT.INTERNAL;
     }
-    const counts = countDraft(draft);
-    io.stderr.write(`audit import: read ${source} as ${form}: ${counts.sections} sections, ${counts.indicators} indicators, total weight ${counts.weight}, ${counts.links} links\n`);
-    const doubts = placedDoubts(text);
-    for (const doubt of doubts) io.stderr.write(`${shown}:${doubt.line}: doubt: ${doubt.text}\n`);
-    const lints = lintCriteria(loaded.criteria);
-    for (const lint of lints) io.stderr.write(formatDiagnostic(lint) + '\n');
+    const said = await summarise({ source, form, draft, text, shown, criteria: loaded.criteria }, io);
     if (target) await write(target, flags.output!, text);
     else io.stdout.write(text);
-    io.stderr.write(`audit import: ${doubts.length} doubts, ${lints.length} lint findings; ${target ? `wrote ${flags.output}` : 'criteria written to standard output'}${target ? `; next: audit validate ${flags.output}` : ''}\n`);
+    const where = target ? `wrote ${flags.output}; next: audit validate ${flags.output}` : 'criteria written to standard output';
+    io.stderr.write(`audit import: ${said.doubts} doubts, ${said.lints} lint findings; ${where}\n`);
     return EXIT.OK;
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
@@ -57,6 +56,29 @@ export async function importCommand(source: string, flags: ImportFlags, io: Io):
     io.stderr.write(`audit import: ${oneLine(source)}: ${oneLine(error.message.replace(/\s+/g, ' '))} (${error.fix}); nothing was written\n`);
     return error.exitCode;
   }
+}
+
+interface Summary {
+  source: string;
+  form: string;
+  draft: Draft;
+  text: string;
+  /** The output's name in `file:line` references. */
+  shown: string;
+  criteria: Criteria;
+}
+
+/** What was read, then each doubt at its line of the output, then the linter's findings. */
+async function summarise(s: Summary, io: Io): Promise<{ doubts: number; lints: number }> {
+  const { countDraft, oneLine, placedDoubts } = await import('../import/index.js');
+  const counts = countDraft(s.draft);
+  io.stderr.write(`audit import: read ${oneLine(s.source)} as ${s.form}: ${counts.sections} sections, ${counts.indicators} indicators, `
+    + `total weight ${counts.weight}, ${counts.links} links\n`);
+  const doubts = placedDoubts(s.text);
+  for (const doubt of doubts) io.stderr.write(`${s.shown}:${doubt.line}: doubt: ${doubt.text}\n`);
+  const lints = lintCriteria(s.criteria);
+  for (const lint of lints) io.stderr.write(formatDiagnostic(lint) + '\n');
+  return { doubts: doubts.length, lints: lints.length };
 }
 
 function checkMaxAge(value: string | undefined): void {
@@ -80,13 +102,14 @@ async function write(path: string, shown: string, text: string): Promise<void> {
   try {
     await writeAtomically(path, text);
   } catch (error) {
-    throw new ImportError(`--output ${shown} could not be written: ${describeFsError(error)}`, 'choose another file');
+    // As for reports: a file that cannot be written is exit 2; the rename never happened, so nothing was.
+    throw new UsageError(`--output ${shown} could not be written: ${describeFsError(error)}; nothing was written`);
   }
 }
 
 /** The title when the source names none: the file's name, or the page's. */
-function fallbackTitle(source: string): string {
-  const name = isUrl(source) ? decodeURIComponentSafe(new URL(source.trim()).pathname.split('/').filter(Boolean).pop() ?? '') : basename(source);
+function fallbackTitle(source: string, url: boolean): string {
+  const name = url ? decodeURIComponentSafe(new URL(source.trim()).pathname.split('/').filter(Boolean).pop() ?? '') : basename(source);
   return name.replace(/\.(html?|txt|docx|xlsx)$/i, '') || source;
 }
 

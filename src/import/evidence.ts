@@ -96,7 +96,8 @@ function joinSplitUrls(lines: readonly RichLine[]): ReadLine[] {
     const previous = out[out.length - 1];
     const endsInUrl = previous && previous.links.length === 0 && /https?:\/\/\S+$/i.test(previous.text.trim());
     if (previous && endsInUrl && line.links.length === 0 && isContinuation(line.text)) {
-      const joined = `the address was split across lines and has been joined: check it (${previous.where} and ${line.where})`;
+      const places = line.where === previous.where ? previous.where : `${previous.where} and ${line.where}`;
+      const joined = `the address was split across lines and has been joined: check it (${places})`;
       out[out.length - 1] = { ...previous, text: previous.text.trim() + line.text.trim(), joined };
       continue;
     }

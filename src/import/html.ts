@@ -1,13 +1,14 @@
-import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { cheerio } from '../criteria/selector.js';
+import { parseDocument } from 'htmlparser2';
 import { parseHeading, titleAmong } from './headings.js';
-import type { Cell, Grid, Link, RichLine } from './types.js';
+import { ImportError, type Cell, type Grid, type RichLine } from './types.js';
 
 /**
  * A page, or the HTML mammoth makes of a Word file, as the importer needs it: its tables with
- * rowspan/colspan expanded, its text as lines with their links, and its title. cheerio parses;
- * this only walks the tree.
+ * rowspan/colspan expanded, its text as lines with their links, and its title. htmlparser2 parses
+ * (the project's streaming parser, already loaded for every audit); this walks the tree once, with
+ * a stack of its own. cheerio and its selectors were tried first: parse5 and css-select scan the
+ * ancestors of every node, so a page nested 100,000 tags deep took minutes.
  */
 
 export interface HtmlRead {
@@ -29,82 +30,192 @@ const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'sel
 /** Spans past these are a typo or an attack; no published table is that large. */
 const MAX_ROWSPAN = 5000;
 const MAX_COLSPAN = 100;
+/** Expanded merges are paid for position by position: a few rows of colspan=100 rowspan=5000 must not cost minutes. */
+const MAX_GRID_POSITIONS = 2_000_000;
+const MAX_COLUMNS = 200;
 
 interface Line extends RichLine {
   block?: Element;
 }
 
 export function readHtml(html: string, options: HtmlOptions): HtmlRead {
-  const $ = cheerio().load(html, { sourceCodeLocationInfo: options.lineNumbers });
-  const body = $('body').get(0) ?? $.root().get(0)!;
+  const doc = parseDocument(html, { withStartIndices: true });
+  const at = options.lineNumbers ? lineAt(html) : undefined;
+  const found = survey(doc.children);
   const starts = new Map<Element, number>();
-  const lines = linesOf(body.children, options, starts);
-  const tables = $('table').filter((_, t) => $(t).find('table').length === 0).get();
-  const grids = tables.map((table, i) => {
+  const lines = linesOf((found.body ?? doc).children, at, starts);
+  const grids = found.tables.map((table, i) => {
     const start = starts.get(table) ?? 0;
-    return { ...gridOf($, table, `table ${i + 1}`, options), above: lines.slice(Math.max(0, start - 12), start) };
+    return { ...gridOf(table, `table ${i + 1}`, at), above: lines.slice(Math.max(0, start - 12), start) };
   });
-  const title = pageTitle($);
+  const title = pageTitle(found);
   return { ...(title ? { title } : {}), grids, lines: articleLines(lines) };
 }
 
+interface Survey {
+  body?: Element;
+  /** Tables that hold no table: the data tables, not the layout around them. */
+  tables: Element[];
+  titles: Element[];
+  title?: Element;
+  articleTitle?: string;
+}
+
+/** One pass over the tree for everything the reader looks up by name. */
+function survey(nodes: readonly AnyNode[]): Survey {
+  const found: Survey = { tables: [], titles: [] };
+  const outer = new Set<Element>();
+  for (const element of elements(nodes)) {
+    const name = element.name;
+    if (name === 'body') found.body ??= element;
+    else if (name === 'title') found.title ??= element;
+    else if (name === 'meta' && /^articletitle$/i.test(element.attribs.name ?? '')) found.articleTitle ??= element.attribs.content?.trim();
+    else if (name === 'table') {
+      found.tables.push(element);
+      // Only the nearest table above is marked: each climb stops there, so the pass stays linear.
+      for (let up = element.parent; up; up = up.parent) {
+        if ((up as Element).name === 'table') {
+          outer.add(up as Element);
+          break;
+        }
+      }
+    }
+    if (/^h[1-3]$/.test(name) || /(^|\s)(article-)?title(\s|$)/.test(element.attribs.class ?? '')) found.titles.push(element);
+  }
+  found.tables = found.tables.filter((t) => !outer.has(t));
+  return found;
+}
+
+/** Every element under `nodes`, in document order, without recursion. */
+function* elements(nodes: readonly AnyNode[]): Generator<Element> {
+  const stack = [...nodes].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') continue;
+    const element = node as Element;
+    yield element;
+    for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]!);
+  }
+}
+
+function textOf(element: Element): string {
+  return linesOf(element.children, undefined).map((l) => l.text).join(' ');
+}
+
 /** The lines under some nodes; `starts` notes where each table's lines begin. */
-function linesOf(nodes: readonly AnyNode[], options: HtmlOptions, starts?: Map<Element, number>, where = ''): Line[] {
-  const out: Line[] = [];
-  let current: Line = { text: '', links: [], where: '' };
-  const flush = () => {
-    const text = current.text.replace(/[ \t\r\n\f]+/g, ' ').trim();
-    if (text !== '') out.push({ ...current, text });
-    current = { text: '', links: [], where: '' };
+function linesOf(nodes: readonly AnyNode[], at: LineAt | undefined, starts?: Map<Element, number>, where = ''): Line[] {
+  return new LineWalker(at, where, starts).run(nodes);
+}
+
+/** The source line of a node, from its offset; undefined where lines mean nothing (a DOCX's HTML). */
+type LineAt = (node: AnyNode) => number | undefined;
+
+function lineAt(html: string): LineAt {
+  const starts = [0];
+  for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (node) => {
+    if (node.startIndex === null || node.startIndex === undefined) return undefined;
+    // A text node often starts with the line break before its words: the words' line is meant.
+    const offset = node.startIndex + (node.type === 'text' ? node.data.length - node.data.trimStart().length : 0);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
   };
-  const walk = (node: AnyNode, block: Element | undefined): void => {
+}
+
+type Step = { node: AnyNode; block: Element | undefined } | { close: Element; isBlock: boolean; line: Line; before: number };
+
+/**
+ * Walks the tree with a stack of its own rather than by recursion: a page nested 100,000 tags
+ * deep (a broken editor, or a hostile page) must not overflow the call stack.
+ */
+class LineWalker {
+  private readonly out: Line[] = [];
+  private current: Line = { text: '', links: [], where: '' };
+
+  constructor(private readonly at: LineAt | undefined, private readonly where: string, private readonly starts?: Map<Element, number>) {}
+
+  run(nodes: readonly AnyNode[]): Line[] {
+    const stack: Step[] = [...nodes].reverse().map((node) => ({ node, block: undefined }));
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      if ('close' in step) this.close(step);
+      else this.open(step.node, step.block, stack);
+    }
+    this.flush();
+    return this.out;
+  }
+
+  private open(node: AnyNode, block: Element | undefined, stack: Step[]): void {
     if (node.type === 'text') {
-      if (current.text === '' && node.data.trim() !== '') current = { ...current, where: placeOf(node, options, where, out.length), ...(block ? { block } : {}) };
-      current.text += node.data;
+      if (this.current.text === '' && node.data.trim() !== '') {
+        this.current.where = placeOf(node, this.at, this.where, this.out.length);
+        if (block) this.current.block = block;
+      }
+      this.current.text += node.data;
       return;
     }
     if (node.type !== 'tag' && node.type !== 'root') return;
     const element = node as Element;
     if (SKIPPED.has(element.name)) return;
-    if (element.name === 'br') return flush();
+    if (element.name === 'br') return this.flush();
     const isBlock = BLOCKS.has(element.name);
-    if (isBlock) flush();
-    if (element.name === 'table') starts?.set(element, out.length);
-    const before = current.text.length;
-    for (const child of element.children) walk(child, isBlock ? element : block);
+    if (isBlock) this.flush();
+    if (element.name === 'table') this.starts?.set(element, this.out.length);
+    stack.push({ close: element, isBlock, line: this.current, before: this.current.text.length });
+    const inner = isBlock ? element : block;
+    for (let i = element.children.length - 1; i >= 0; i--) stack.push({ node: element.children[i]!, block: inner });
+  }
+
+  /** A link ends here: its text is what was written since it opened, on this line. */
+  private close({ close: element, isBlock, line, before }: Extract<Step, { close: Element }>): void {
     const href = element.name === 'a' ? element.attribs.href : undefined;
-    if (href !== undefined) current.links.push({ text: current.text.slice(before).replace(/[ \t\r\n\f]+/g, ' ').trim(), href });
-    if (isBlock) flush();
-  };
-  for (const node of nodes) walk(node, undefined);
-  flush();
-  return out.map(tidyLinks);
+    if (href !== undefined) {
+      const from = line === this.current ? before : 0;
+      this.current.links.push({ text: collapse(this.current.text.slice(from)), href });
+    }
+    if (isBlock) this.flush();
+  }
+
+  private flush(): void {
+    const text = collapse(this.current.text);
+    if (text !== '') this.out.push({ ...this.current, text });
+    this.current = { text: '', links: [], where: '' };
+  }
 }
 
-/** A link's text as it stands in the line, whose spaces were collapsed after the link was noted. */
-function tidyLinks(line: Line): Line {
-  return { ...line, links: line.links.map((l: Link) => ({ ...l, text: l.text.trim() })) };
+/** Spaces as a browser shows them: runs of ASCII whitespace are one; nbsp stays for the URL reader. */
+function collapse(text: string): string {
+  return text.replace(/[ \t\r\n\f]+/g, ' ').trim();
 }
 
-function placeOf(node: AnyNode, options: HtmlOptions, where: string, index: number): string {
-  const line = options.lineNumbers ? node.sourceCodeLocation?.startLine : undefined;
+function placeOf(node: AnyNode, at: LineAt | undefined, where: string, index: number): string {
+  const line = at?.(node);
   if (where) return line ? `${where} (line ${line})` : where;
   return line ? `line ${line}` : `paragraph ${index + 1}`;
 }
 
-function gridOf($: CheerioAPI, table: Element, where: string, options: HtmlOptions): Omit<Grid, 'above'> {
+function gridOf(table: Element, where: string, at: LineAt | undefined): Omit<Grid, 'above'> {
   const rows: (Cell | undefined)[][] = [];
-  const trs = $(table).find('tr').get();
+  const trs = [...elements(table.children)].filter((e) => e.name === 'tr');
+  let budget = MAX_GRID_POSITIONS;
   trs.forEach((tr, r) => {
     rows[r] ??= [];
     let c = 0;
-    for (const td of $(tr).children('td, th').get()) {
+    for (const td of tr.children.filter((n): n is Element => n.type === 'tag' && ((n as Element).name === 'td' || (n as Element).name === 'th'))) {
       while (rows[r]![c]) c++;
       const rowSpan = span(td.attribs.rowspan, trs.length - r, MAX_ROWSPAN);
       const colSpan = span(td.attribs.colspan, MAX_COLSPAN, MAX_COLSPAN);
       const place = `${where}, row ${r + 1}, column ${c + 1}`;
-      const lines = linesOf(td.children, options, undefined, place);
+      const lines = linesOf(td.children, at, undefined, place);
       const cell: Cell = { lines, text: lines.map((l) => l.text).join('\n'), where: lines[0]?.where ?? place, row: r, col: c };
+      budget -= rowSpan * colSpan;
+      if (budget < 0 || c + colSpan > MAX_COLUMNS) throw tooLarge(where);
       for (let dr = 0; dr < rowSpan; dr++) {
         const row = (rows[r + dr] ??= []);
         for (let dc = 0; dc < colSpan; dc++) row[c + dc] = cell;
@@ -113,6 +224,11 @@ function gridOf($: CheerioAPI, table: Element, where: string, options: HtmlOptio
     }
   });
   return { rows, where };
+}
+
+function tooLarge(where: string): ImportError {
+  return new ImportError(`${where} in it spans more than ${MAX_COLUMNS} columns or ${MAX_GRID_POSITIONS.toLocaleString('en')} cells, which no assessment table does`,
+    'check that this is the published table; a table this size is a page layout or a data dump');
 }
 
 /** rowspan="0" runs to the end of the table, as browsers read it. */
@@ -129,25 +245,26 @@ function span(value: string | undefined, rest: number, max: number): number {
 function articleLines(lines: Line[]): Line[] {
   const headings = lines.filter((l) => l.block && parseHeading(l.text).marker && parseHeading(l.text).weight !== undefined);
   if (headings.length < 2) return lines;
-  let root: Element | null = headings[0]!.block!;
+  // The first heading's ancestors, nearest first; each other heading climbs to the first of them it meets.
+  const chain: Element[] = [];
+  for (let up: Element | null = headings[0]!.block!; up; up = up.parent as Element | null) chain.push(up);
+  const rank = new Map(chain.map((e, i) => [e, i]));
+  let deepest = 0;
   for (const line of headings.slice(1)) {
-    while (root && !within(line.block!, root)) root = root.parent as Element | null;
+    let up: Element | null = line.block!;
+    while (up && !rank.has(up)) up = up.parent as Element | null;
+    if (!up) return lines;
+    deepest = Math.max(deepest, rank.get(up)!);
   }
-  if (!root) return lines;
-  return lines.filter((l) => l.block && within(l.block, root));
-}
-
-function within(node: Element, ancestor: Element): boolean {
-  for (let at: Element | null = node; at; at = at.parent as Element | null) if (at === ancestor) return true;
-  return false;
+  const inside = new Set(elements([chain[deepest]!]));
+  return lines.filter((l) => l.block && inside.has(l.block));
 }
 
 /** The article title a Chinese government page names in its meta, a heading, or its <title>. */
-function pageTitle($: CheerioAPI): string | undefined {
-  const meta = $('meta[name="ArticleTitle"], meta[name="articletitle"]').attr('content')?.trim();
-  const candidates = [meta, ...$('h1, h2, h3, .title, .article-title').map((_, e) => $(e).text().trim()).get()];
-  const named = titleAmong(candidates.filter((c): c is string => Boolean(c)).map((text) => ({ text })));
+function pageTitle(found: Survey): string | undefined {
+  const candidates = [found.articleTitle, ...found.titles.map(textOf)].filter((c): c is string => Boolean(c));
+  const named = titleAmong(candidates.map((text) => ({ text })));
   if (named) return named;
-  const title = $('title').text().split(/[_|｜—–]| - /)[0]?.trim();
-  return meta || title || undefined;
+  const title = found.title ? textOf(found.title).split(/[_|｜—–]| - /)[0]?.trim() : undefined;
+  return found.articleTitle || title || undefined;
 }

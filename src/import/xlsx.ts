@@ -14,6 +14,9 @@ type CellValue = import('exceljs').CellValue;
 
 /** Rows above the header that may hold the table's title. */
 const TITLE_ROWS = 5;
+/** A national table has some hundreds of rows and a dozen columns. */
+const MAX_ROWS = 20_000;
+const MAX_COLUMNS = 200;
 
 export async function readXlsx(body: Buffer): Promise<{ grids: Grid[] }> {
   checkPackage(body, 'xl/workbook.xml', 'XLSX');
@@ -31,29 +34,39 @@ export async function readXlsx(body: Buffer): Promise<{ grids: Grid[] }> {
   return { grids: workbook.worksheets.map(gridOf) };
 }
 
+/**
+ * Only the cells the sheet holds are visited (a stray entry in XFD1048576 must not make a
+ * billion-cell loop), and only within the size any assessment table stays in.
+ */
 function gridOf(sheet: Worksheet): Grid {
   const where = `sheet "${sheet.name}"`;
   const cells = new Map<string, Cell>();
   const rows: (Cell | undefined)[][] = [];
-  for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    const out: (Cell | undefined)[] = [];
-    for (let c = 1; c <= sheet.columnCount; c++) {
-      const excel = row.getCell(c);
+  sheet.eachRow({ includeEmpty: false }, (row, r) => {
+    if (r > MAX_ROWS) throw tooLarge(where);
+    const out = (rows[r - 1] ??= []);
+    // Merged cells other than the master are held too (as merges), so every position is filled.
+    row.eachCell({ includeEmpty: false }, (excel, c) => {
+      if (c > MAX_COLUMNS) throw tooLarge(where);
       // A merged range's master is its top-left cell, always met first.
       const master = excel.isMerged ? excel.master : excel;
       let cell = cells.get(master.address);
       if (!cell) {
-        cell = cellOf(master, `${where}, cell ${master.address}`, r - 1, c - 1);
+        cell = cellOf(master, `${where}, cell ${master.address}`, Number(master.row) - 1, Number(master.col) - 1);
         cells.set(master.address, cell);
       }
-      out.push(cell);
-    }
-    rows.push(out);
-  }
+      out[c - 1] = cell;
+    });
+  });
+  for (let r = 0; r < rows.length; r++) rows[r] ??= [];
   const above = rows.slice(0, TITLE_ROWS).flatMap((row) => [...new Set(row)].flatMap((cell) => cell?.lines ?? []));
   if (namesTable(sheet.name)) above.push({ text: sheet.name, links: [], where });
   return { rows, where, above };
+}
+
+function tooLarge(where: string): ImportError {
+  return new ImportError(`${where} holds cells beyond row ${MAX_ROWS} or column ${MAX_COLUMNS}, where no assessment table reaches`,
+    'delete what lies outside the table, or copy the table to a new sheet, and import that');
 }
 
 function cellOf(excel: ExcelCell, where: string, row: number, col: number): Cell {

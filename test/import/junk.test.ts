@@ -70,9 +70,32 @@ describe('sources that hold no table', () => {
     expect(await refused(await file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])))).toContain('it is not a web page, text, DOCX or XLSX file');
   });
 
+  it('a table whose merges would expand past any assessment table, and a sheet with a cell far outside its table', async () => {
+    const bomb = '<table><tr><th>指标</th><th>分值</th><th>佐证材料</th></tr>' + '<tr><td rowspan="5000" colspan="100">x</td></tr>'.repeat(3000) + '</table>';
+    expect(await refused(await file('bomb.html', bomb))).toContain('table 1 in it spans more than 200 columns or 2,000,000 cells');
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('自评表');
+    sheet.addRow(['指标', '分值', '佐证材料']);
+    sheet.addRow(['决策公开', 5, 'https://www.example.gov.cn/a']);
+    sheet.getCell('XFD1048576').value = '备注';
+    const far = await file('far.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(await refused(far)).toContain('sheet "自评表" holds cells beyond row 20000 or column 200');
+  });
+
   it('a path that is not there, or a folder', async () => {
     expect(await refused(join(dir, 'no-such-table.html'))).toContain(': file not found (');
     expect(await refused(dir)).toContain(': it is a folder (');
+  });
+});
+
+describe('pages built oddly', () => {
+  it('reads a table nested 20,000 tags deep without overflowing the stack', async () => {
+    const table = '<table><tr><th>指标</th><th>分值</th><th>佐证材料</th></tr><tr><td>决策公开</td><td>5</td><td>专栏：https://www.example.gov.cn/a</td></tr></table>';
+    const page = await file('deep.html', `<html><body>${'<div><span>'.repeat(10_000)}${table}${'</span></div>'.repeat(10_000)}</body></html>`);
+    const run = await runCli(['import', page]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('url: https://www.example.gov.cn/a\n');
   });
 });
 
