@@ -16,11 +16,18 @@ import { isPlainObject } from '../util/plain.js';
  */
 export function safeReport(report: AuditReport, redactor?: Redactor): AuditReport {
   if (!redactor) return cleanStrings(report, cleanMultiline);
+  const word = (text: string) => cleanMultiline(redactor.credentials(text));
+  return cleanStrings(report, reportedText(redactor), word);
+}
+
+/**
+ * A string as the reports show it (see safeReport): what a baseline report holds, so a URL of
+ * this run is matched against it in the same form.
+ */
+export function reportedText(redactor?: Redactor): (text: string) => string {
   // Cleaned before it is masked: an escape or a bidi mark planted inside an echoed secret would
   // otherwise hide it from the mask, and then vanish in the cleaning, leaving the secret whole.
-  const clean = (text: string) => redactor.text(cleanMultiline(text));
-  const word = (text: string) => cleanMultiline(redactor.credentials(text));
-  return cleanStrings(report, clean, word);
+  return redactor ? (text) => redactor.text(cleanMultiline(text)) : cleanMultiline;
 }
 
 /**
