@@ -191,18 +191,18 @@ function sectionBar(result: IndicatorResult, { t }: Ctx): string {
 </li>`;
 }
 
-function changesSection(changes: Changes | undefined, { t, lang }: Ctx): string {
+function changesSection(changes: Changes | undefined, ctx: Ctx): string {
   if (!changes) return '';
+  const { t, lang } = ctx;
   const L = t.ui.labels;
   const delta = changes.scoreDelta;
   const deltaClass = delta > 0 ? 'delta-up' : delta < 0 ? 'delta-down' : 'delta-none';
   const signedDelta = signed(delta);
   const b = changes.baseline;
   const when = b.finishedAt ? ` (${b.finishedAt})` : '';
-  const previous = (p: 'pass' | 'unverified' | 'new') => (p === 'new' ? '' : ` <span class="previous">(${labelled(L.baseline, lang)}<span class="verdict v-${p}">${text(t.ui.verdict[p])}</span>)</span>`);
   const failing = changes.newlyFailing.length
     ? `<h3>${text(L.newlyFailing)} (${changes.newlyFailing.length})</h3>\n<ul class="newly-failing">${changes.newlyFailing
-      .map((c) => `<li class="v-fail"><span class="verdict v-fail">${text(t.ui.verdict.fail)}</span> <span class="mono">${text(c.id)}</span> ${text(c.title)}${c.reason ? ` — <span class="reason">${text(c.reason)}</span>` : ''}${previous(c.previous)}</li>`)
+      .map((c) => `<li class="v-fail"><span class="verdict v-fail">${text(t.ui.verdict.fail)}</span> <span class="mono">${text(c.id)}</span> ${text(c.title)}${c.reason ? ` — <span class="reason">${text(c.reason)}</span>` : ''}${wasBefore(c.previous, ctx)}</li>`)
       .join('\n')}</ul>\n`
     : '';
   const fixed = changes.fixed.length
@@ -214,8 +214,38 @@ function changesSection(changes: Changes | undefined, { t, lang }: Ctx): string 
 <h2 id="h-changes">${text(L.changes)}</h2>
 <p>${labelled(L.baseline, lang)}<span class="mono">${text(b.path)}</span>${text(when)} · ${text(L.score)} ${text(formatNumber(b.score))}</p>
 <p class="${deltaClass}" data-score-delta="${attr(delta)}">${text(t.ui.scoreDelta(signedDelta))}</p>
-${failing}${fixed}</section>
+${failing}${fixed}${evidenceChangeLists(changes, ctx)}</section>
 `;
+}
+
+/** Its verdict in the baseline, after a newly failing item; a new one had none. */
+function wasBefore(previous: 'pass' | 'unverified' | 'new', { t, lang }: Ctx): string {
+  if (previous === 'new') return '';
+  return ` <span class="previous">(${labelled(t.ui.labels.baseline, lang)}<span class="verdict v-${previous}">${text(t.ui.verdict[previous])}</span>)</span>`;
+}
+
+/** Links, each after the indicator citing it now and linked by its URL; nothing when no link changed. */
+function evidenceChangeLists(changes: Changes, ctx: Ctx): string {
+  const { t } = ctx;
+  const L = t.ui.labels;
+  const failing = changes.newlyFailingEvidence ?? [];
+  const fixed = changes.fixedEvidence ?? [];
+  // A link cited without a title has its URL as its title: said once. The URL is the link's text,
+  // so print need not repeat it; a long one must wrap on A4, styled in place because a rule in
+  // the stylesheet would change every report, also those with no link to list.
+  const cited = (c: { indicatorId: string; title: string; url: string }) =>
+    `<span class="mono">${text(c.indicatorId)}</span> ${c.title === c.url ? '' : `${text(c.title)} `}${link(c.url, c.url, ' class="mono" data-url-shown="" style="word-break: break-all"')}`;
+  const failingList = failing.length
+    ? `<h3>${text(L.newlyFailingEvidence)} (${failing.length})</h3>\n<ul class="newly-failing-evidence">${failing
+      .map((c) => `<li class="v-fail"><span class="verdict v-fail">${text(t.ui.verdict.fail)}</span> ${cited(c)}${c.reason ? ` — <span class="reason">${text(c.reason)}</span>` : ''}${wasBefore(c.previous, ctx)}</li>`)
+      .join('\n')}</ul>\n`
+    : '';
+  const fixedList = fixed.length
+    ? `<h3>${text(L.fixedEvidence)} (${fixed.length})</h3>\n<ul class="fixed-evidence">${fixed
+      .map((c) => `<li class="v-pass"><span class="verdict v-pass">${text(t.ui.verdict.pass)}</span> ${cited(c)}</li>`)
+      .join('\n')}</ul>\n`
+    : '';
+  return failingList + fixedList;
 }
 
 // ---------------------------------------------------------------------------------------------

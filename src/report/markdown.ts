@@ -109,7 +109,40 @@ function changesBlocks(changes: Changes, t: Catalogue): string[] {
   if (changes.fixed.length) {
     blocks.push(`**${md(labels.fixed)}**`, changes.fixed.map((c) => `- ✅ ${md(sanitize(`${c.id} ${c.title}`))}`).join('\n'));
   }
+  return [...blocks, ...evidenceChangeBlocks(changes, t)];
+}
+
+/** Links, each after the indicator citing it now, its URL shown in full; nothing when no link changed. */
+function evidenceChangeBlocks(changes: Changes, t: Catalogue): string[] {
+  const { labels } = t.ui;
+  const failing = changes.newlyFailingEvidence ?? [];
+  const fixed = changes.fixedEvidence ?? [];
+  // A link cited without a title has its URL as its title: said once.
+  const cited = (c: { indicatorId: string; title: string; url: string }) => {
+    const url = sanitize(c.url);
+    const named = c.title === c.url ? c.indicatorId : `${c.indicatorId} ${c.title}`;
+    return `${md(sanitize(named))} ${link(url, url)}`;
+  };
+  const blocks: string[] = [];
+  if (failing.length) {
+    blocks.push(`**${md(labels.newlyFailingEvidence)}**`, capped(failing.map((c) => {
+      const was = c.previous === 'new' ? '' : ` (${EMOJI[c.previous]} → ❌)`;
+      return `- ❌ ${cited(c)}${was}${c.reason ? `: ${md(sanitize(c.reason))}` : ''}`;
+    })));
+  }
+  if (fixed.length) blocks.push(`**${md(labels.fixedEvidence)}**`, capped(fixed.map((c) => `- ✅ ${cited(c)}`)));
   return blocks;
+}
+
+/**
+ * A host gone down breaks thousands of links in one night; listed whole they would fill GitHub's
+ * limit before the indicator table. The JSON and HTML reports list them all.
+ */
+const MAX_CHANGED_LINKS = 100;
+
+function capped(lines: string[]): string {
+  const more = lines.length - MAX_CHANGED_LINKS;
+  return (more > 0 ? [...lines.slice(0, MAX_CHANGED_LINKS), `- … +${more}`] : lines).join('\n');
 }
 
 

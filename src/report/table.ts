@@ -144,6 +144,23 @@ function changeLines(changes: Changes, chalk: ChalkInstance, t: Catalogue): stri
     ...changes.newlyFailing.map((c) => chalk.red(`  ${c.id} ${sanitize(c.title)}: ${sanitize(c.reason)}`)),
     ...(changes.fixed.length ? [chalk.green(`${labels.fixed}:`)] : []),
     ...changes.fixed.map((c) => chalk.green(`  ${c.id} ${sanitize(c.title)}`)),
+    ...evidenceChangeLines(changes, chalk, t),
+  ];
+}
+
+/** Links, each after the indicator citing it now; nothing at all when no link changed. */
+function evidenceChangeLines(changes: Changes, chalk: ChalkInstance, t: Catalogue): string[] {
+  const { labels } = t.ui;
+  const failing = changes.newlyFailingEvidence ?? [];
+  const fixed = changes.fixedEvidence ?? [];
+  // A link cited without a title has its URL as its title: said once.
+  const link = (c: { indicatorId: string; title: string; url: string }) =>
+    sanitize(c.title === c.url ? `${c.indicatorId} ${c.url}` : `${c.indicatorId} ${c.title} ${c.url}`);
+  return [
+    ...(failing.length ? [chalk.red(`${labels.newlyFailingEvidence}:`)] : []),
+    ...failing.map((c) => chalk.red(`  ${link(c)}${c.reason ? `: ${sanitize(c.reason)}` : ''}`)),
+    ...(fixed.length ? [chalk.green(`${labels.fixedEvidence}:`)] : []),
+    ...fixed.map((c) => chalk.green(`  ${link(c)}`)),
   ];
 }
 
