@@ -45,7 +45,17 @@ export function cleanSummary(summary: NotifySummary): NotifySummary {
     title: cleanText(summary.title),
     newlyFailing: summary.newlyFailing.map(item),
     fixed: summary.fixed.map((f) => ({ id: cleanText(f.id), title: cleanText(f.title) })),
+    ...cleanLinks(summary),
     topProblems: summary.topProblems.map(item),
+  };
+}
+
+/** URLs are kept whole (up to 2,000 characters): a webhook's reader follows them. Absent stays absent. */
+function cleanLinks(summary: NotifySummary): Pick<NotifySummary, 'newlyFailingEvidence' | 'fixedEvidence'> {
+  const link = (l: { id: string; title: string; url: string }) => ({ id: cleanText(l.id), title: cleanText(l.title), url: cleanText(l.url, 2000) });
+  return {
+    ...(summary.newlyFailingEvidence ? { newlyFailingEvidence: summary.newlyFailingEvidence.map((l) => ({ ...link(l), reason: cleanText(l.reason, 1000) })) } : {}),
+    ...(summary.fixedEvidence ? { fixedEvidence: summary.fixedEvidence.map(link) } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ export function shouldNotify(on: NotifyOn, summary: NotifySummary): boolean {
       return !summary.passed;
     case 'regression':
       if (summary.scoreDelta === undefined) return !summary.passed;
-      return summary.regressed ?? summary.newlyFailing.length > 0;
+      return summary.regressed ?? (summary.newlyFailing.length > 0 || (summary.newlyFailingEvidence ?? []).length > 0);
     case 'always':
       return true;
   }

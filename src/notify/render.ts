@@ -1,7 +1,7 @@
 import { formatNumber, signed } from '../report/words.js';
 import { sanitize } from '../report/sanitize.js';
-import { catalogue } from '../i18n/index.js';
-import type { NotifyItem, NotifySummary } from './types.js';
+import { catalogue, type NotifyText } from '../i18n/index.js';
+import type { NotifyItem, NotifyLinkItem, NotifySummary } from './types.js';
 
 /** Robots' markdown limit (WeCom: 4096 bytes of UTF-8); DingTalk and Feishu take more, so it is safe for all. */
 export const MAX_TEXT_BYTES = 4096;
@@ -9,6 +9,8 @@ export const MAX_TEXT_BYTES = 4096;
 const MAX_LISTED = 10;
 const MAX_REASON_CHARS = 120;
 const MAX_TITLE_CHARS = 100;
+/** Enough for a deep government URL; longer ones are cut with an ellipsis. */
+const MAX_URL_CHARS = 200;
 
 export type Flavor = 'markdown' | 'plain';
 
@@ -33,8 +35,9 @@ function markdownSafe(text: string): string {
 
 /**
  * The message for a chat robot, in the summary's language, within `maxBytes` of UTF-8. The list
- * (newly failing indicators, else the failing ones) and the fixed list show at most 10 entries
- * each, and fewer when the bytes run out, ending with "… and N more".
+ * (newly failing indicators, then newly failing links with their URLs; else the failing
+ * indicators) and the fixed list (indicators, then links) show at most 10 entries each, and fewer
+ * when the bytes run out, ending with "… and N more".
  */
 export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes = MAX_TEXT_BYTES): RenderedMessage {
   const m = catalogue(summary.lang).notify;
@@ -43,8 +46,9 @@ export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes =
     return flavor === 'markdown' ? markdownSafe(clean) : clean;
   };
 
+  const { regression, problemsHeading, problemLines, fixedLines } = lists(summary, m, safe);
   const status = summary.complete === false ? m.interrupted
-    : !summary.passed ? m.failed : summary.regressed ?? summary.newlyFailing.length > 0 ? m.regressed : m.passed;
+    : !summary.passed ? m.failed : summary.regressed ?? regression ? m.regressed : m.passed;
   const title = m.heading(safe(summary.title, MAX_TITLE_CHARS), status);
   const delta = summary.scoreDelta === undefined ? '' : summary.scoreDelta === 0 ? m.unchanged : m.delta(signed(summary.scoreDelta));
   const head = [
@@ -52,11 +56,6 @@ export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes =
     m.counts(summary.counts.pass, summary.counts.fail, summary.counts.unverified),
   ];
 
-  const regression = summary.newlyFailing.length > 0;
-  const problems: NotifyItem[] = regression ? summary.newlyFailing : summary.topProblems;
-  const problemsHeading = regression ? m.newlyFailing(problems.length) : m.problems;
-  const problemLines = problems.map((p) => m.item(safe(p.id), safe(p.title, MAX_TITLE_CHARS), safe(p.reason)));
-  const fixedLines = summary.fixed.map((f) => m.item(safe(f.id), safe(f.title, MAX_TITLE_CHARS)));
   const tail = summary.reportPath ? [m.report(safe(summary.reportPath, 500))] : [];
 
   const bullet = flavor === 'markdown' ? '- ' : '· ';
@@ -86,6 +85,27 @@ export function renderMessage(summary: NotifySummary, flavor: Flavor, maxBytes =
     }
   }
   return { title, text: cutToBytes(compose(0, 0), maxBytes) };
+}
+
+/**
+ * The message's two lists, one line an entry. What is new comes first: the newly failing
+ * indicators, then the newly failing links, since a link that broke inside an indicator already
+ * failing is news too; only when nothing is new, the failing indicators.
+ */
+function lists(summary: NotifySummary, m: NotifyText, safe: (text: string, maxChars?: number) => string) {
+  const links = summary.newlyFailingEvidence ?? [];
+  const regression = summary.newlyFailing.length > 0 || links.length > 0;
+  const itemLine = (p: NotifyItem) => m.item(safe(p.id), safe(p.title, MAX_TITLE_CHARS), safe(p.reason));
+  // A link cited without a title has its URL as its title: said once.
+  const cited = (l: Omit<NotifyLinkItem, 'reason'>) => (l.title === l.url ? '' : `${safe(l.title, MAX_TITLE_CHARS)} `) + safe(l.url, MAX_URL_CHARS);
+  const problemLines = regression
+    ? [...summary.newlyFailing.map(itemLine), ...links.map((l) => m.item(safe(l.id), cited(l), safe(l.reason)))]
+    : summary.topProblems.map(itemLine);
+  const fixedLines = [
+    ...summary.fixed.map((f) => m.item(safe(f.id), safe(f.title, MAX_TITLE_CHARS))),
+    ...(summary.fixedEvidence ?? []).map((l) => m.item(safe(l.id), cited(l))),
+  ];
+  return { regression, problemsHeading: regression ? m.newlyFailing(problemLines.length) : m.problems, problemLines, fixedLines };
 }
 
 /** Cuts at a code point boundary, so the result is still valid UTF-8 within `maxBytes`. */

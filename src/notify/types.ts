@@ -23,6 +23,10 @@ export interface NotifyItem {
   reason: string;
 }
 
+export interface NotifyLinkItem extends NotifyItem {
+  url: string;
+}
+
 export interface NotifySummary {
   /** The criteria title, e.g. 淮南市2021年政务公开自评表. */
   title: string;
@@ -39,6 +43,13 @@ export interface NotifySummary {
   /** Indicators failing now that did not fail in the baseline; empty when there is no baseline. */
   newlyFailing: NotifyItem[];
   fixed: { id: string; title: string }[];
+  /**
+   * Links failing now that did not fail in the baseline, also inside indicators that were already
+   * failing; `id` is the indicator citing the link. Absent when no link changed, so a webhook
+   * hears exactly what it heard before links were compared.
+   */
+  newlyFailingEvidence?: NotifyLinkItem[];
+  fixedEvidence?: Omit<NotifyLinkItem, 'reason'>[];
   /** Score change against the baseline; undefined when there is no baseline. */
   scoreDelta?: number;
   /** The first few failing indicators. */
