@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { toArchivedExchange, type ArchiveRecordRef, type EvidenceArchive } from './archive/index.js';
-import { evaluateEvidence, internalFailure, type EvaluateOptions, type Page } from './check/evaluate.js';
+import { evaluateEvidence, internalFailure, showsHostErrorPage, type EvaluateOptions, type Page } from './check/evaluate.js';
 import { inspectPage, type InspectTools, type PageIo } from './inspect.js';
 import { CertificateWatch } from './certificates.js';
 import type { ProxySettings } from './network/index.js';
@@ -9,7 +9,7 @@ import { Renderer, schedulerGate } from './render/index.js';
 import { detectBotWall, wallMarkerText } from './check/signatures.js';
 import type { EvidenceResult } from './check/types.js';
 import type { Criteria, Evidence } from './criteria/types.js';
-import { ErrorPageProbe, type ErrorPage } from './check/probe.js';
+import { ErrorPageProbe, showsHostRoot, type ErrorPage } from './check/probe.js';
 import type { HostSettings, RenderMode } from './criteria/types.js';
 import { fetchUrl, type Exchange, type FetchContext, type FetchFailure, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
 import type { ResponseCache } from './fetch/cache.js';
@@ -116,6 +116,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       evaluateOptions = { now, soft404Phrases: criteria.settings.soft404Phrases, ...(await errorPageFor(fetched, probe)) };
       await nextTurn();
       outcome = await inspectSafely(fetched, citing, evaluateOptions, tools, { refs, fetch: (more) => fetchUrl(more, context) });
+      evaluateOptions = await withHomeKnown(outcome, evaluateOptions, probe);
     } finally {
       hold.release();
     }
@@ -235,6 +236,25 @@ async function errorPageFor(fetched: FetchResult, probe: ErrorPageProbe): Promis
   if (!fetched.ok || fetched.status < 200 || fetched.status >= 300) return {};
   const errorPage = await probe.forOrigin(new URL(fetched.finalUrl).origin);
   return errorPage ? { errorPage } : {};
+}
+
+/**
+ * A host that answers every address with its home page has its home page as its error page: a
+ * page showing it is either the home page cited, or a soft 404. The host's root, when cited,
+ * settles which for free; otherwise the root is fetched once, and only when a deeper link shows
+ * the error page.
+ */
+async function withHomeKnown(outcome: Page | FetchFailure | Error, options: EvaluateOptions, probe: ErrorPageProbe): Promise<EvaluateOptions> {
+  if (!options.errorPage || outcome instanceof Error || !('response' in outcome)) return options;
+  const shows = showsHostErrorPage(outcome, options);
+  if (shows === undefined) return options;
+  const { url, finalUrl } = outcome.response;
+  const origin = new URL(finalUrl).origin;
+  if (showsHostRoot(url, finalUrl)) {
+    probe.knowHome(origin, shows);
+    return options;
+  }
+  return shows ? { ...options, errorPageIsHome: await probe.errorPageIsHome(origin, options.errorPage) } : options;
 }
 
 function groupByHost(requests: Map<string, Evidence[]>): Map<string, [string, Evidence[]][]> {

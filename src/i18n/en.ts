@@ -49,7 +49,7 @@ export const en: Catalogue = {
     REDIRECT_DOWNGRADE: (p) => `${p.from} redirects to unencrypted ${p.to} (https → http): the page travels in the clear`,
     BOT_WALL: (p) => {
       const how = p.vendor === 'captcha' ? `the page only asks for a human check ("${p.phrase}")`
-        : p.vendor === 'ruishu' ? 'HTTP 412 with a $_ts challenge script'
+        : p.vendor === 'ruishu' ? `HTTP ${p.status} with a $_ts challenge script`
         : p.vendor === 'cloudflare' ? `HTTP ${p.status} "Just a moment" challenge`
         : `HTTP ${p.status} with a __jsl_clearance cookie challenge`;
       return `blocked by a bot wall (${VENDORS[p.vendor]}: ${how}); open the link in a browser to check it`;
@@ -60,6 +60,7 @@ export const en: Catalogue = {
     SOFT_404: (p) => `soft 404: the page says "${p.phrase}"`,
     LOOKS_LIKE_ERROR_PAGE: (p) => `soft 404: the page is this site's error page (the same as for ${p.probeUrl}, which cannot exist)`,
     REDIRECTED_HOME: (p) => `soft 404: the link redirects to the site's home page (${p.finalUrl})`,
+    SHOWS_HOME_PAGE: (p) => `soft 404: the host answers every address with its home page (${p.probeUrl}, which cannot exist, shows it too); this link shows the home page, not the page cited`,
     SELECTOR_EMPTY: (p) => `selector "${p.selector}" matched nothing on the page`,
     SELECTOR_UNSEEN: (p) => `selector "${p.selector}" matched nothing in the page's HTML, but ${loaderText(p.loader, p.phrase)}`,
     SELECTOR_INVALID: (p) => `selector "${p.selector}" is not valid CSS: ${p.detail}`,

@@ -51,6 +51,8 @@ export interface ReasonParams {
   SOFT_404: { phrase: string };
   LOOKS_LIKE_ERROR_PAGE: { probeUrl: string };
   REDIRECTED_HOME: { finalUrl: string };
+  /** The host answers every address with its home page, and a link that is not to it shows it. */
+  SHOWS_HOME_PAGE: { probeUrl: string };
   SELECTOR_EMPTY: { selector: string };
   SELECTOR_UNSEEN: { selector: string; loader: LoaderKind; phrase: string };
   SELECTOR_INVALID: { selector: string; detail: string };

@@ -50,7 +50,7 @@ export const zh: Catalogue = {
     REDIRECT_DOWNGRADE: (p) => `${p.from} 重定向到未加密的 ${p.to}（https → http），页面以明文传输`,
     BOT_WALL: (p) => {
       const how = p.vendor === 'captcha' ? `页面只要求人工验证（“${p.phrase}”）`
-        : p.vendor === 'ruishu' ? 'HTTP 412 并返回 $_ts 挑战脚本'
+        : p.vendor === 'ruishu' ? `HTTP ${p.status} 并返回 $_ts 挑战脚本`
         : p.vendor === 'cloudflare' ? `HTTP ${p.status} “Just a moment” 挑战页`
         : `HTTP ${p.status} 并要求 __jsl_clearance Cookie`;
       return `被网站防护拦截（${VENDORS[p.vendor]}：${how}）；请在浏览器中人工打开核对`;
@@ -61,6 +61,7 @@ export const zh: Catalogue = {
     SOFT_404: (p) => `软 404：页面显示“${p.phrase}”`,
     LOOKS_LIKE_ERROR_PAGE: (p) => `软 404：页面与该网站的错误页相同（与不存在的 ${p.probeUrl} 返回的页面一致）`,
     REDIRECTED_HOME: (p) => `软 404：链接被跳转到网站首页（${p.finalUrl}）`,
+    SHOWS_HOME_PAGE: (p) => `软 404：该网站对任何地址都返回首页（不存在的 ${p.probeUrl} 也显示首页）；此链接显示的是首页，而不是所引用的页面`,
     SELECTOR_EMPTY: (p) => `选择器 "${p.selector}" 在页面上没有匹配到内容`,
     SELECTOR_UNSEEN: (p) => `选择器 "${p.selector}" 在页面 HTML 中没有匹配到内容，但${loaderText(p.loader, p.phrase)}`,
     SELECTOR_INVALID: (p) => `选择器 "${p.selector}" 不是有效的 CSS：${p.detail}`,
