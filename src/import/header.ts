@@ -41,6 +41,8 @@ export interface Column {
 }
 
 export interface Header {
+  /** The first header row: a title may sit in the rows above it, inside the table. */
+  first: number;
   /** The last header row; data starts below it. */
   last: number;
   columns: Column[];
@@ -72,7 +74,7 @@ export function findHeader(grid: Grid): Header | undefined {
       for (const [index, role] of below) roles.set(index, role);
       last++;
     }
-    return { last, columns: columnsOf(roles) };
+    return { first: r, last, columns: columnsOf(roles) };
   }
   return undefined;
 }

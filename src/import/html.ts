@@ -91,9 +91,10 @@ function* elements(nodes: readonly AnyNode[]): Generator<Element> {
   const stack = [...nodes].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') continue;
     const element = node as Element;
-    yield element;
+    // The document itself is no element, but its children are walked (a DOCX's HTML has no <body>).
+    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') yield element;
+    else if (node.type !== 'root') continue;
     for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]!);
   }
 }

@@ -27,7 +27,9 @@ export function readTables(grids: readonly Grid[], base?: string): Outline | und
       continue;
     }
     if (!found) {
-      const title = titleAmong(grid.above);
+      // Above the table, or in its own first rows (a title row merged across the top).
+      const inside = grid.rows.slice(0, header.first).flatMap((row) => [...new Set(row)].flatMap((cell) => cell?.lines ?? []));
+      const title = titleAmong([...grid.above, ...inside, ...(grid.name ? [{ text: grid.name }] : [])]);
       if (title) outline.title = title;
     }
     found = true;

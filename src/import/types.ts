@@ -39,6 +39,8 @@ export interface Grid {
   where: string;
   /** Lines above the table (a title row, the page heading), for the table's title. */
   above: RichLine[];
+  /** A sheet's name, when it names the table: the title of last resort. */
+  name?: string;
 }
 
 export type MarkerFamily = 'cn' | 'cn-paren' | 'num' | 'num-paren' | 'circled';

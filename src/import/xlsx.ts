@@ -12,8 +12,6 @@ type CellValue = import('exceljs').CellValue;
  * numbers stay numbers, and a cell hyperlink keeps its target behind whatever it displays ("查看").
  */
 
-/** Rows above the header that may hold the table's title. */
-const TITLE_ROWS = 5;
 /** A national table has some hundreds of rows and a dozen columns. */
 const MAX_ROWS = 20_000;
 const MAX_COLUMNS = 200;
@@ -59,9 +57,8 @@ function gridOf(sheet: Worksheet): Grid {
     });
   });
   for (let r = 0; r < rows.length; r++) rows[r] ??= [];
-  const above = rows.slice(0, TITLE_ROWS).flatMap((row) => [...new Set(row)].flatMap((cell) => cell?.lines ?? []));
-  if (namesTable(sheet.name)) above.push({ text: sheet.name, links: [], where });
-  return { rows, where, above };
+  // The rows above the header are searched for a title with the table; the sheet's name comes last.
+  return { rows, where, above: [], ...(namesTable(sheet.name) ? { name: sheet.name } : {}) };
 }
 
 function tooLarge(where: string): ImportError {

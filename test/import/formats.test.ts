@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
-import { tableDocx, tableXlsx } from './office.js';
+import { docxFrom, tableDocx, tableXlsx } from './office.js';
 import { lineOf, loaded, shapeOf } from './project.js';
 
 /** Each published form, from a file; the same fixtures are served over HTTP in url.test.ts. */
@@ -61,6 +61,23 @@ describe('an HTML table with rowspan and a 合计 row', () => {
   });
 });
 
+describe('an HTML table with section rows across it and one name column', () => {
+  it('takes the sections from the rows across, the title from the table\'s own first row, and skips a note, saying so', async () => {
+    const run = await runCli(['import', join(FIXTURES, 'sections.html')]);
+    expect(run.code).toBe(0);
+    const criteria = loaded(run.stdout);
+    expect(criteria.title).toBe('潘集区2021年政务公开自评表');
+    expect(shapeOf(criteria.indicators)).toEqual([
+      { id: '一', title: '重点领域信息公开', weight: 10, indicators: [
+        { id: '一.1', title: '财政信息公开', weight: 6, evidence: [{ title: '财政预决算', url: 'https://www.pj.gov.cn/czxx/' }] },
+        { id: '一.2', title: '重大项目', weight: 4, evidence: [{ url: 'https://www.pj.gov.cn/zdxm/' }] },
+      ] },
+      { id: '二', title: '政策解读', weight: 5, indicators: [{ id: '二.1', title: '解读', weight: 5, evidence: [] }] },
+    ]);
+    expect(lineOf(run.stdout, 'title: 潘集区')).toContain('# doubt: a row across the table that is no section heading was skipped: "备注：链接请于12月底前更新。" (table 1, row 9, column 1 (line 10))');
+  });
+});
+
 describe('a DOCX table with vertical merges and a real hyperlink', () => {
   it('reads merged sections, weights, the hyperlink\'s URL from the relationships, and links typed as text', async () => {
     const run = await runCli(['import', join(dir, '凤台县自评表.docx')]);
@@ -83,6 +100,33 @@ describe('a DOCX table with vertical merges and a real hyperlink', () => {
     // The 合计 row agrees with the sections (18): no doubt about it, and it is no indicator.
     expect(run.stdout).not.toContain('合计');
     expect(run.stderr).toContain('read ' + join(dir, '凤台县自评表.docx') + ' as a table in a Word document: 2 sections, 4 indicators, total weight 18, 4 links');
+  });
+});
+
+describe('a Word file written as an article', () => {
+  it('reads its paragraphs as the seed\'s lines, with the hyperlinks\' targets', async () => {
+    const paragraph = (text: string) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
+    const body = [
+      paragraph('田家庵区2021年政务公开自评表'), paragraph('一、决策公开（6分）'), paragraph('（一）决策预公开。（6分）'), paragraph('公开重大决策草案。'),
+      '<w:p><w:r><w:t>预公开专栏：</w:t></w:r><w:hyperlink r:id="rId7"><w:r><w:t>点击查看</w:t></w:r></w:hyperlink></w:p>',
+      paragraph('二、政务服务（4分）'), paragraph('（一）办事指南。（4分）'), paragraph('无'),
+    ].join('');
+    const xml = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+      + `xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>${body}</w:body></w:document>`;
+    const rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" '
+      + 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.tja.gov.cn/jcygk/" TargetMode="External"/></Relationships>';
+    await writeFile(join(dir, 'article.docx'), docxFrom(xml, rels));
+    const run = await runCli(['import', join(dir, 'article.docx')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('as an article in a Word document: 2 sections, 2 indicators, total weight 10, 1 links');
+    const criteria = loaded(run.stdout);
+    expect(criteria.title).toBe('田家庵区2021年政务公开自评表');
+    expect(shapeOf(criteria.indicators)).toEqual([
+      { id: '一', title: '决策公开', weight: 6, indicators: [
+        { id: '一.1', title: '决策预公开', weight: 6, requirement: '公开重大决策草案。', evidence: [{ title: '预公开专栏', url: 'https://www.tja.gov.cn/jcygk/' }] },
+      ] },
+      { id: '二', title: '政务服务', weight: 4, indicators: [{ id: '二.1', title: '办事指南', weight: 4, evidence: [] }] },
+    ]);
   });
 });
 
