@@ -164,8 +164,12 @@ function assignCells(reading: Reading, base: string | undefined): void {
     if (!known.has(index)) columns.push({ index, role: 'other', rank: 0, name: `column ${index + 1}` });
   }
   const weighed = new Set<OutlineNode>();
+  // A cell merged across columns is read once, by its first column; a name cell is no value.
+  const done = new Set<Cell>(reading.nodes.keys());
   for (const column of columns) {
     for (const [cell, rows] of cellsIn(reading, column.index)) {
+      if (done.has(cell)) continue;
+      done.add(cell);
       const paths = rows.map((r) => reading.paths.get(r)!);
       const target = commonPath(paths).at(-1);
       if (!target) {
@@ -176,7 +180,7 @@ function assignCells(reading: Reading, base: string | undefined): void {
       if (column.role === 'weight') applyWeight(target, cell, weighed);
       else if (column.role === 'requirement') applyRequirement(target, cell);
       else if (column.role === 'evidence') applyEvidence(target, leaves, cell, base);
-      else if (column.role === 'other' && cell.lines.some(hasUrl)) {
+      else if ((column.role === 'other' || column.role === 'score') && cell.lines.some(hasUrl)) {
         target.doubts.push(`a link in the ${column.name} column was not imported: "${shorten(cell.text.replace(/\n/g, ' '), 60)}" (${cell.where})`);
       }
     }
