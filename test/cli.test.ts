@@ -190,7 +190,9 @@ describe('json', () => {
     expect(Object.keys(evidence)).toEqual(expect.arrayContaining([
       'title', 'url', 'final_url', 'status', 'http_status', 'last_updated', 'date_source', 'checks', 'duration_ms',
     ]));
-    expect(evidence.checks[0]).toEqual({ name: 'status', ok: true, status: 'pass', code: 'STATUS_OK', message: 'HTTP 200' });
+    expect(evidence.checks[0]).toEqual({
+      name: 'status', ok: true, status: 'pass', code: 'STATUS_OK', message: 'HTTP 200', params: { status: 200, redirects: 0, truncated: false },
+    });
     expect(evidence.line).toBe(14);
     expect(report.indicators[1].line).toBe(15);
     expect(report.tool).toEqual({ name: 'evidence-audit', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });

@@ -280,6 +280,7 @@ describe('redirects', () => {
       expect(run.row.warnings).toEqual([{
         code: 'REDIRECT_DOWNGRADE',
         message: expect.stringMatching(new RegExp(`https://127\\.0\\.0\\.1:${https.port}/secure redirects to unencrypted ${plain.origin}/plain`)),
+        params: { from: `https://127.0.0.1:${https.port}/secure`, to: `${plain.origin}/plain` },
       }]);
     });
   });
