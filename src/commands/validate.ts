@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { hasErrors, type Diagnostic } from '../criteria/diagnostics.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../criteria/diagnostics.js';
 import { lintCriteria } from '../criteria/lint.js';
 import { loadCriteriaFile } from '../criteria/load.js';
 import { EXIT } from '../exit-codes.js';
 import { catalogue } from '../i18n/index.js';
 import { planRequests } from '../plan/plan.js';
-import { printDiagnostics } from './audit.js';
 import { languageFor, type Io } from './io.js';
 
 /** `audit validate [criteria]`: the file alone, no network. Lints are warnings, or errors with --strict. */
@@ -14,7 +13,9 @@ export async function validateCommand(path: string, flags: { strict?: boolean; l
   const loaded = await loadCriteriaFile(resolve(io.cwd, path), path);
   const lints = loaded.criteria ? lintCriteria(loaded.criteria) : [];
   const diagnostics = [...loaded.diagnostics, ...lints].map((d) => (flags.strict ? strictly(d) : d)).sort((a, b) => a.line - b.line || a.col - b.col);
-  printDiagnostics(diagnostics, io);
+  // As `audit` prints them (printDiagnostics), written here so that validating a file does not
+  // import the audit and its network stack.
+  for (const d of diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
   if (!loaded.criteria || hasErrors(diagnostics)) {
     io.stderr.write(t.validateFailed({ path, errors: diagnostics.filter((d) => d.severity === 'error').length }) + '\n');
     return EXIT.USAGE;

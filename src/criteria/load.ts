@@ -5,7 +5,9 @@ import { closest } from '../util/suggest.js';
 import { ValuePool } from '../util/value-pool.js';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
-import { parseNotifyTarget } from '../notify/index.js';
+// From its own module, not notify/index.js: that one also brings the sender, and with it undici,
+// which loading a criteria file (`audit validate`) has no use for.
+import { parseNotifyTarget } from '../notify/targets.js';
 import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';

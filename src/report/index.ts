@@ -1,4 +1,5 @@
 import { csvFormatter } from './csv.js';
+import { FORMAT_NAMES, type FormatName } from './format-names.js';
 import type { Formatter } from './formatter.js';
 import { githubFormatter } from './github.js';
 import { htmlFormatter } from './html.js';
@@ -7,6 +8,7 @@ import { junitFormatter } from './junit.js';
 import { markdownFormatter } from './markdown.js';
 import { tableFormatter } from './table.js';
 
+// `satisfies`: one formatter for every name in format-names.ts, and none without a name there.
 export const FORMATTERS: Record<string, Formatter> = {
   table: tableFormatter,
   json: jsonFormatter,
@@ -15,6 +17,6 @@ export const FORMATTERS: Record<string, Formatter> = {
   github: githubFormatter,
   csv: csvFormatter,
   html: htmlFormatter,
-};
+} satisfies Record<FormatName, Formatter>;
 
-export const FORMAT_NAMES = Object.keys(FORMATTERS);
+export { FORMAT_NAMES };
