@@ -19,7 +19,8 @@ import { planRequests, type Plan } from './plan/plan.js';
 import { takeTurns } from './util/turns.js';
 import { ValuePool } from './util/value-pool.js';
 import type { Reason } from './i18n/index.js';
-import { scoreIndicator, totals, type IndicatorResult, type Totals } from './score/score.js';
+import { scoreIndicator, totals, type IndicatorResult, type Results, type Totals } from './score/score.js';
+import type { Spool } from './spool/spool.js';
 
 export interface AuditOptions {
   criteria: Criteria;
@@ -38,6 +39,11 @@ export interface AuditOptions {
   /** How the dispatcher reaches sites: for blaming a proxy, and for looking at certificates. */
   network?: { proxy?: ProxySettings; ca?: string[]; insecureHosts?: (host: string) => boolean };
   env?: Record<string, string | undefined>;
+  /**
+   * Results go to this file as they are judged rather than staying in memory (see Spool); with one
+   * reopened by --resume, evidence already in it is not fetched again.
+   */
+  spool?: Spool;
 }
 
 const DEFAULT_GRACE_MS = 3000;
@@ -66,13 +72,29 @@ export interface Changes {
   scoreDelta: number;
   newlyFailing: { id: string; title: string; reason: string; previous: 'pass' | 'unverified' | 'new' }[];
   fixed: { id: string; title: string }[];
+  /**
+   * The same, link by link, also inside indicators that were already failing (see
+   * compareWithBaseline for how links are matched). Optional: Changes made elsewhere (read back
+   * from an older report) may not have them.
+   */
+  newlyFailingEvidence?: EvidenceChange[];
+  fixedEvidence?: Omit<EvidenceChange, 'reason' | 'previous'>[];
+}
+
+/** One cited link whose verdict changed; `indicatorId` is the leaf citing it now. */
+export interface EvidenceChange {
+  indicatorId: string;
+  title: string;
+  url: string;
+  reason: string;
+  previous: 'pass' | 'unverified' | 'new';
 }
 
 
 /** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
-  const startedAt = new Date();
-  const { criteria, now, signal, progress } = options;
+  const { criteria, now, signal, progress, spool } = options;
+  const startedAt = spool ? new Date(spool.header.startedAt) : new Date();
   const abortInflight = graceAfter(signal, options.graceMs ?? DEFAULT_GRACE_MS);
   const plan = planRequests(criteria);
   const fetchContext = fetchContextFor(options, abortInflight.signal);
@@ -105,6 +127,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
   const results = new Map<Evidence, EvidenceResult>();
   const pool = new ValuePool();
+  /** A judged result to keep: on disk when spooling (but never one the stop cut short: --resume must check it again). */
+  const keep = (evidence: Evidence, result: EvidenceResult, warnings: Reason[]) => {
+    if (spool && !wasInterrupted(result)) spool.add(evidence, warnings.length > 0 ? { ...result, warnings } : result);
+    else results.set(evidence, keptUntilReport(result, warnings, pool));
+  };
   const nextTurn = takeTurns();
   const checkUrl = async (url: string, citing: Evidence[]) => {
     const refs: Promise<ArchiveRecordRef>[] = [];
@@ -125,15 +152,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     // The fetch's own warnings (an https link redirected to plain http) come first.
     const warnings = [...(fetched.warnings ?? []), ...(fetched.ok && !signal?.aborted ? await certificates.warningsFor(url) : [])];
     for (const evidence of citing) {
-      results.set(evidence, keptUntilReport(judgeSafely(evidence, fetched, outcome, evaluateOptions, archived), warnings, pool));
+      keep(evidence, judgeSafely(evidence, fetched, outcome, evaluateOptions, archived), warnings);
       if (options.archive && archived.length > 0) options.archive.link(archiveEntry(evidence, plan), archived);
     }
     if (!fetched.ok && fetched.error.code === 'INTERRUPTED') return; // not finished, so not progress
     const failed = !fetched.ok || fetched.status >= 400;
     progress?.urlDone(new URL(url).host, url, failed ? 'failed' : 'ok', fetched.durationMs);
   };
-  const byHost = groupByHost(plan.requests);
-  progress?.start(plan.requests.size, new Map([...byHost].map(([host, urls]) => [host, urls.length])));
+  const toCheck = spool ? notYetJudged(plan.requests, spool) : plan.requests;
+  const byHost = groupByHost(toCheck);
+  progress?.start(toCheck.size, new Map([...byHost].map(([host, urls]) => [host, urls.length])));
   try {
     await Promise.all([...byHost].map(([host, urls]) => workThrough(urls, fetchContext.scheduler.concurrencyFor(host), checkUrl)));
   } finally {
@@ -142,7 +170,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     await renderer?.close();
   }
 
-  const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, results));
+  const judged: Results = spool ? { get: (e) => results.get(e) ?? spool.get(e), onDisk: true } : results;
+  const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, judged));
   return {
     title: criteria.title,
     criteria: { path: criteria.path, sha256: criteria.sha256 },
@@ -170,6 +199,17 @@ function keptUntilReport(result: EvidenceResult, warnings: Reason[], pool: Value
 }
 
 const NO_REDIRECTS: readonly string[] = Object.freeze([]);
+
+/** Cut short by a stop (Ctrl-C, max_time): the fetch or the render never finished. */
+function wasInterrupted(result: EvidenceResult): boolean {
+  if (!result.fetch.ok && result.fetch.error.code === 'INTERRUPTED') return true;
+  return result.checks.some((c) => c.reason.code === 'RENDER_UNAVAILABLE' && c.reason.params.code === 'INTERRUPTED');
+}
+
+/** What a resumed run still has to fetch: URLs with any citing evidence not yet in the spool. */
+function notYetJudged(requests: Map<string, Evidence[]>, spool: Spool): Map<string, Evidence[]> {
+  return new Map([...requests].filter(([, citing]) => citing.some((e) => !spool.has(e))));
+}
 
 /**
  * One odd page must never cost the report for the other links: anything that throws while

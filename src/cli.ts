@@ -1,13 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { auditCommand, type AuditFlags } from './commands/audit.js';
-import { demoCommand } from './commands/demo.js';
-import { importCommand, type ImportFlags } from './commands/import.js';
+// Each command's module is imported by its action, when that command runs: together they load
+// undici, yaml, htmlparser2 and the whole audit, several times Node's own start-up, which
+// `--help` and `audit validate` have no use for.
+import type { AuditFlags } from './commands/audit.js';
+import type { ImportFlags } from './commands/import.js';
 import { languageFor, UsageError, type Io } from './commands/io.js';
-import { validateCommand } from './commands/validate.js';
+import type { MergeFlags } from './commands/merge.js';
 import { TOOL } from './criteria/settings.js';
 import { EXIT } from './exit-codes.js';
 import { catalogue, parseLang, type Catalogue } from './i18n/index.js';
-import { FORMAT_NAMES } from './report/index.js';
+import { FORMAT_NAMES } from './report/format-names.js';
 
 const DEFAULT_CRITERIA = 'criteria.yaml';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -39,7 +41,8 @@ function addRunOptions(command: Command, help: Catalogue['help']): Command {
     .option('--ca <file>', help.ca, collect)
     .option('--cert-expiry-days <n>', help.certExpiryDays)
     .option('--max-time <duration>', help.maxTime)
-    .option('--block-private', help.blockPrivate);
+    .option('--block-private', help.blockPrivate)
+    .option('--resume', help.resume);
 }
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void, help: Catalogue['help']): Command {
@@ -56,7 +59,9 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
   addRunOptions(program, help)
     .option('--changed [git-ref]', help.changed)
     .option('--only <ids...>', help.only)
-    .action(async (criteria: string, flags: AuditFlags) => setExitCode(await auditCommand(criteria, flags, io)));
+    .option('--shard <i/n|auto>', help.shard)
+    .option('--shard-total <n>', help.shardTotal)
+    .action(async (criteria: string, flags: AuditFlags) => setExitCode(await (await import('./commands/audit.js')).auditCommand(criteria, flags, io)));
 
   program
     .command('validate')
@@ -64,10 +69,26 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
     .argument('[criteria]', help.criteriaArg, DEFAULT_CRITERIA)
     .option('--strict', help.strict)
     .option('--lang <lang>', help.lang)
-    .action(async (criteria: string, flags: { strict?: boolean; lang?: string }) => setExitCode(await validateCommand(criteria, flags, io)));
+    .action(async (criteria: string, flags: { strict?: boolean; lang?: string }) => setExitCode(await (await import('./commands/validate.js')).validateCommand(criteria, flags, io)));
 
   addRunOptions(program.command('demo').description(help.demo), help)
-    .action(async (flags: AuditFlags) => setExitCode(await demoCommand(flags, io)));
+    .action(async (flags: AuditFlags) => setExitCode(await (await import('./commands/demo.js')).demoCommand(flags, io)));
+
+  program
+    .command('merge')
+    .description(help.merge)
+    .argument('<reports...>', help.mergeReports)
+    .addOption(new Option('-f, --format <format>', help.format).choices(FORMAT_NAMES).default('table'))
+    .option('-o, --output <file>', help.output, collect)
+    .option('-v, --verbose', help.verbose)
+    .option('--fail-under <score>', help.failUnder)
+    .option('--fail-on <policy>', help.failOn, collect)
+    .option('--baseline <report.json>', help.baseline)
+    .option('--notify <url>', help.notify, collect)
+    .option('--notify-on <when>', help.notifyOn)
+    .option('-q, --quiet', help.quiet)
+    .option('--lang <lang>', help.lang)
+    .action(async (reports: string[], flags: MergeFlags) => setExitCode(await (await import('./commands/merge.js')).mergeCommand(reports, flags, io)));
 
   program
     .command('import')
@@ -83,7 +104,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, help: 
     .option('--ca <file>', help.ca, collect)
     .option('--timeout <duration>', help.timeout)
     .option('--user-agent <text>', help.userAgent)
-    .action(async (source: string, flags: ImportFlags) => setExitCode(await importCommand(source, flags, io)));
+    .action(async (source: string, flags: ImportFlags) => setExitCode(await (await import('./commands/import.js')).importCommand(source, flags, io)));
 
   for (const command of [program, ...program.commands]) {
     command

@@ -8,11 +8,14 @@ import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline, hasRegression } from '../history/baseline.js';
 import { catalogue } from '../i18n/index.js';
 import { createProgress } from '../progress/index.js';
-import { safeReport } from '../report/safe.js';
+import { reportedText, safeReport } from '../report/safe.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
 import { UsageError, type Io } from './io.js';
 import { NetworkConfigError } from '../network/index.js';
 import { prepareRun, type AuditFlags, type ExitPolicy, type RunPlan } from './prepare.js';
+import { closeSpool, openSpool, Spool, SpoolError } from '../spool/index.js';
+import { maxScoreOf } from '../score/score.js';
+import { addOtherShards, ownShare } from '../shard/split.js';
 
 export type { AuditFlags } from './prepare.js';
 
@@ -40,16 +43,42 @@ async function auditLoaded(criteria: Criteria | undefined, diagnostics: Diagnost
   if (plan.selection && plan.criteria.indicators.length === 0 && !plan.quiet) {
     io.stderr.write(`${catalogue(plan.lang).ui.nothingToAudit}: ${catalogue(plan.lang).ui.selection(plan.selection.reason)}\n`);
   }
-  const report = await audit(plan, io);
-  // One masked, cleaned, read-only view for every report and the notification (see safeReport).
-  const safe = safeReport(report, plan.redactor);
-  const written = await deliverReports(safe, plan, io);
-  const code = exitCodeFor(report, plan.policy);
-  await notifyIfNeeded(safe, plan, code === EXIT.OK, written, io);
-  return written.failed ? EXIT.USAGE : code;
+  // A shard fetches only its own hosts' evidence; addOtherShards puts the rest back, unverified.
+  const audited = plan.shard ? ownShare(plan.criteria, plan.shard) : plan.criteria;
+  const spool = openSpoolOrExplain(plan, audited, io);
+  let finished = false;
+  try {
+    const report = await audit(plan, audited, io, spool);
+    // For `audit merge`: the selection as data (to word it in any language) and the whole table's maximum.
+    if (plan.selection) report.selected = { basis: plan.selection.reason, tableMaxScore: maxScoreOf(criteria.indicators) };
+    // One masked, cleaned, read-only view for every report and the notification (see safeReport).
+    const safe = safeReport(report, plan.redactor);
+    const written = await deliverReports(safe, plan, io);
+    const code = exitCodeFor(report, plan.policy);
+    await notifyIfNeeded(safe, plan, code === EXIT.OK, written, io);
+    finished = report.complete && !written.failed;
+    return written.failed ? EXIT.USAGE : code;
+  } finally {
+    // Kept when anything is left to do (a stop, a report that could not be written): --resume continues it.
+    closeSpool(spool, { remove: finished });
+    if (!finished) io.stderr.write(`${catalogue(plan.lang).ui.spool.resume(spool.path)}\n`);
+  }
 }
 
-async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
+/** The spool numbers the evidence this run audits: a shard's spool cannot be resumed as another's. */
+function openSpoolOrExplain(plan: RunPlan, audited: Criteria, io: Io): Spool {
+  let spool: Spool;
+  try {
+    spool = openSpool({ ...plan.spool, criteria: audited });
+  } catch (error) {
+    if (error instanceof SpoolError) throw new UsageError(error.message);
+    throw new UsageError(`cannot write the results spool ${plan.spool.path}: ${(error as Error).message}; give --output a writable folder`);
+  }
+  if (!plan.quiet || plan.spool.resume) io.stderr.write(`${catalogue(plan.lang).ui.spool.at(spool.path, spool.judged)}\n`);
+  return spool;
+}
+
+async function audit(plan: RunPlan, audited: Criteria, io: Io, spool: Spool): Promise<AuditReport> {
   const dispatcher = io.dispatcher ?? createDispatcherOrExplain(plan);
   const { maxTimeMs } = plan.criteria.settings;
   // A timer of our own rather than AbortSignal.timeout, so that it is cleared when the run ends.
@@ -65,7 +94,7 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
   plan.archive?.useRedactor(redactor);
   try {
     const report = await runAudit({
-      criteria: plan.criteria,
+      criteria: audited,
       dispatcher,
       now: plan.now,
       progress: createProgress({ stream: io.stderr, quiet: plan.quiet, lang: plan.lang, redact: redactor.text }),
@@ -77,10 +106,13 @@ async function audit(plan: RunPlan, io: Io): Promise<AuditReport> {
       ...(plan.archive ? { archive: plan.archive } : {}),
       network: { insecureHosts: plan.network.insecureHosts, ...(plan.network.proxy ? { proxy: plan.network.proxy } : {}), ...(plan.network.ca ? { ca: plan.network.ca } : {}) },
       env: io.env,
+      spool,
     });
+    if (plan.shard) addOtherShards(report, plan.criteria, plan.shard);
     if (plan.archive) report.archive = await plan.archive.close();
     if (plan.selection) report.selection = { reason: catalogue(plan.lang).ui.selection(plan.selection.reason), skipped: plan.selection.skipped };
-    if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang);
+    // The baseline shows URLs masked; this run's are matched in the same form.
+    if (plan.baseline) report.changes = compareWithBaseline(report, plan.baseline, plan.lang, reportedText(redactor));
     return report;
   } finally {
     clearTimeout(timer);
@@ -102,8 +134,9 @@ function createDispatcherOrExplain(plan: RunPlan) {
 /**
  * 0 when the run passes its policy, 1 when it falls short, 130 when it was interrupted.
  * By default every indicator must pass. --fail-under passes on the score instead; with a baseline,
- * --fail-on regression fails only on what passed before and fails now; --fail-on unverified also
- * fails on evidence that could not be checked. Unverified evidence is otherwise a warning.
+ * --fail-on regression fails only on what passed before and fails now (an indicator, or a link
+ * inside one that was already failing); --fail-on unverified also fails on evidence that could
+ * not be checked. Unverified evidence is otherwise a warning.
  */
 export function exitCodeFor(report: AuditReport, policy: ExitPolicy): number {
   if (!report.complete) return EXIT.INTERRUPTED;

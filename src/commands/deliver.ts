@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { AuditReport } from '../audit.js';
+import type { AuditReport, Changes } from '../audit.js';
 import { catalogue } from '../i18n/index.js';
 import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } from '../notify/index.js';
 import { FORMATTERS } from '../report/index.js';
@@ -12,6 +12,11 @@ import { createDispatcher } from '../fetch/agent.js';
 import { hasRegression } from '../history/baseline.js';
 import { useColor, type Io } from './io.js';
 import type { RunPlan } from './prepare.js';
+
+/** What writing the reports needs of a run's plan: `audit merge` has these, and no run. */
+export type DeliveryPlan = Pick<RunPlan, 'outputs' | 'stdoutFormat' | 'lang' | 'verbose'>;
+/** What notifying needs of a run's plan. */
+export type NotifyPlan = Pick<RunPlan, 'notify' | 'redactor' | 'lang'>;
 
 export interface Delivery {
   /** Files written, in the order asked for. */
@@ -27,7 +32,7 @@ export interface Delivery {
  * `report` is the safe view (see safeReport): secrets masked, terminal escapes removed. Each
  * format then escapes for its own syntax.
  */
-export async function deliverReports(report: AuditReport, plan: RunPlan, io: Io): Promise<Delivery> {
+export async function deliverReports(report: AuditReport, plan: DeliveryPlan, io: Io): Promise<Delivery> {
   const delivery: Delivery = { files: [], failed: false };
   const sourcePath = repositoryPath(report.criteria.path, io);
   for (const target of plan.outputs) {
@@ -59,13 +64,13 @@ function repositoryPath(criteriaPath: string, io: Io): { sourcePath?: string } {
   return path.startsWith('..') || isAbsolute(path) ? {} : { sourcePath: path };
 }
 
-function stdoutFormats(plan: RunPlan): string[] {
+function stdoutFormats(plan: DeliveryPlan): string[] {
   const explicit = plan.outputs.filter((t) => t.path === '-').map((t) => t.format);
   return [...(plan.stdoutFormat ? [plan.stdoutFormat] : []), ...explicit];
 }
 
 /** In GitHub Actions, the github format also leaves the markdown report on the run's summary page. */
-async function appendStepSummary(report: AuditReport, plan: RunPlan, io: Io): Promise<void> {
+async function appendStepSummary(report: AuditReport, plan: DeliveryPlan, io: Io): Promise<void> {
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   const wantsGithub = [...stdoutFormats(plan), ...plan.outputs.map((t) => t.format)].includes('github');
   if (!summaryFile || !wantsGithub) return;
@@ -77,7 +82,7 @@ async function appendStepSummary(report: AuditReport, plan: RunPlan, io: Io): Pr
 }
 
 /** A failed notification is said on stderr and changes nothing else: the report is already written. */
-export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
+export async function notifyIfNeeded(report: AuditReport, plan: NotifyPlan, passed: boolean, delivery: Delivery, io: Io): Promise<void> {
   if (plan.notify.targets.length === 0) return;
   // The robot is told what the reports say, and no more: `report` is the same safe view.
   const summary = notifySummary(report, plan, passed, delivery.files[0]);
@@ -94,7 +99,7 @@ export async function notifyIfNeeded(report: AuditReport, plan: RunPlan, passed:
   }
 }
 
-function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, reportPath: string | undefined): NotifySummary {
+function notifySummary(report: AuditReport, plan: NotifyPlan, passed: boolean, reportPath: string | undefined): NotifySummary {
   const failing = leafResults(report.indicators).filter((r) => r.verdict === 'fail');
   return {
     title: report.title || catalogue(plan.lang).ui.labels.report,
@@ -106,9 +111,20 @@ function notifySummary(report: AuditReport, plan: RunPlan, passed: boolean, repo
     counts: report.totals.indicators,
     newlyFailing: report.changes?.newlyFailing.map(({ id, title, reason }) => ({ id, title, reason })) ?? [],
     fixed: report.changes?.fixed ?? [],
+    ...linkChanges(report.changes),
     ...(report.changes ? { scoreDelta: report.changes.scoreDelta } : {}),
     topProblems: failing.slice(0, 10).map((r) => ({ id: r.indicator.id, title: r.indicator.title, reason: problemText(r.problem, plan.lang) })),
     ...(reportPath ? { reportPath } : {}),
     lang: plan.lang,
+  };
+}
+
+/** Set only when some link changed (see NotifySummary.newlyFailingEvidence). */
+function linkChanges(changes: Changes | undefined): Pick<NotifySummary, 'newlyFailingEvidence' | 'fixedEvidence'> {
+  const failing = changes?.newlyFailingEvidence ?? [];
+  const fixed = changes?.fixedEvidence ?? [];
+  return {
+    ...(failing.length ? { newlyFailingEvidence: failing.map(({ indicatorId, title, url, reason }) => ({ id: indicatorId, title, url, reason })) } : {}),
+    ...(fixed.length ? { fixedEvidence: fixed.map(({ indicatorId, title, url }) => ({ id: indicatorId, title, url })) } : {}),
   };
 }

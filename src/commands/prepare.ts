@@ -14,6 +14,8 @@ import { FORMAT_NAMES } from '../report/index.js';
 import { parseOutputSpec, type OutputTarget } from '../report/outputs.js';
 import { changedLines, SelectionError, selectByChangedLines, selectByIds, type Selection } from '../select/index.js';
 import { redactorFor, type Redactor } from '../util/redact.js';
+import { noShardNotifications, resolveShard, type Shard } from '../shard/spec.js';
+import { spoolPathFor } from '../spool/index.js';
 import { languageFor, UsageError, type Io } from './io.js';
 import { applyRunFlags, parseNow, parseScore, type RunFlags } from './options.js';
 
@@ -36,6 +38,10 @@ export interface AuditFlags extends RunFlags {
   proxy?: string;
   insecure?: boolean;
   ca?: string[];
+  resume?: boolean;
+  /** --shard I/N or auto, and --shard-total N with auto in a Kubernetes Indexed Job (src/shard/spec.ts). */
+  shard?: string;
+  shardTotal?: string;
 }
 
 export interface ExitPolicy {
@@ -66,6 +72,10 @@ export interface RunPlan {
   network: NetworkPlan;
   /** What every output masks: the criteria's `redact:` names, its hosts' header and cookie values. */
   redactor: Redactor;
+  /** --shard: audit only the evidence whose host hashes to this shard; the rest is marked OTHER_SHARD. */
+  shard?: Shard;
+  /** Where results wait for the report (see Spool), and whether an interrupted run's spool is continued. */
+  spool: { path: string; resume: boolean };
 }
 
 export interface NetworkPlan {
@@ -80,6 +90,7 @@ export interface NetworkPlan {
 const FAIL_ON = ['unverified', 'regression'];
 
 export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, file: string | undefined): Promise<RunPlan> {
+  const shard = resolveShard(flags, io.env);
   const outputs = await parseOutputs(flags.output ?? [], io);
   const selection = await select(criteria, flags, file);
   const settings = applyRunFlags(criteria.settings, flags);
@@ -98,16 +109,26 @@ export async function prepareRun(criteria: Criteria, flags: AuditFlags, io: Io, 
     ...(flags.baseline ? { baseline: await loadBaseline(flags.baseline, criteria.title, io) } : {}),
     // An archive must hold every body as served, so with --archive pages are fetched in full, not revalidated.
     ...(flags.cache && !flags.archive ? { cache: await openCache(flags.cache, io) } : {}),
-    notify: notifyPlan(flags, criteria.settings.notify, settings.blockPrivate),
+    notify: shard ? noShardNotifications(criteria.settings.notify, Boolean(flags.quiet), io) : notifyPlan(flags, criteria.settings.notify, settings.blockPrivate),
+    ...(shard ? { shard } : {}),
     ...renderPlan(flags, io),
     network: await networkPlan(flags, criteria, io, settings.blockPrivate),
     ...(flags.archive ? { archive: await openArchive(flags.archive, criteria, io) } : {}),
     redactor: redactorFor({ settings, hosts: criteria.hosts }),
+    spool: {
+      path: spoolPathFor(file ?? criteria.path, firstFile(outputs, io), flags.cache ? resolveFrom(io, flags.cache) : undefined, shard),
+      resume: Boolean(flags.resume),
+    },
   };
 }
 
+function firstFile(outputs: OutputTarget[], io: Io): string | undefined {
+  const file = outputs.find((o) => o.path !== '-');
+  return file ? resolveFrom(io, file.path) : undefined;
+}
+
 /** Checked before the audit, so a typo in a path fails in a second, not after an hour of fetching. */
-async function parseOutputs(specs: string[], io: Io): Promise<OutputTarget[]> {
+export async function parseOutputs(specs: string[], io: Io): Promise<OutputTarget[]> {
   const seen = new Set<string>();
   const targets: OutputTarget[] = [];
   for (const spec of specs) {
@@ -171,7 +192,7 @@ async function select(criteria: Criteria, flags: AuditFlags, file: string | unde
   }
 }
 
-async function loadBaseline(path: string, title: string, io: Io): Promise<Baseline> {
+export async function loadBaseline(path: string, title: string, io: Io): Promise<Baseline> {
   let baseline: Baseline;
   try {
     baseline = await readBaseline(resolveFrom(io, path));
@@ -199,7 +220,7 @@ async function openCache(dir: string, io: Io): Promise<ResponseCache> {
  * With block_private, webhooks from the criteria file (settings.notify) are posted only to public
  * addresses: the file may be a stranger's. --notify is the operator's own, and trusted.
  */
-function notifyPlan(flags: AuditFlags, fromSettings: string[], blockPrivate: boolean): RunPlan['notify'] {
+export function notifyPlan(flags: AuditFlags, fromSettings: string[], blockPrivate: boolean): RunPlan['notify'] {
   const trusted = (flags.notify ?? []).length;
   const targets = [...(flags.notify ?? []), ...fromSettings].map((spec, i) => {
     const parsed = parseNotifyTarget(spec);

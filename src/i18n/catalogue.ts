@@ -11,13 +11,14 @@ export type HelpKey =
   | 'format' | 'output' | 'verbose' | 'now' | 'failUnder' | 'failOn' | 'baseline' | 'cache' | 'notify' | 'notifyOn'
   | 'quiet' | 'lang' | 'changed' | 'only' | 'concurrency' | 'perHostConcurrency' | 'perHostRate' | 'timeout'
   | 'retries' | 'userAgent' | 'debug' | 'version' | 'help' | 'render' | 'archive'
-  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays' | 'maxTime' | 'blockPrivate'
-  | 'import' | 'importSource' | 'importOutput' | 'importTitle' | 'importMaxAge' | 'importForce';
+  | 'proxy' | 'insecure' | 'ca' | 'certExpiryDays' | 'maxTime' | 'blockPrivate' | 'resume'
+  | 'import' | 'importSource' | 'importOutput' | 'importTitle' | 'importMaxAge' | 'importForce'
+  | 'shard' | 'shardTotal' | 'merge' | 'mergeReports';
 
 export type Label =
   | 'report' | 'score' | 'sections' | 'indicators' | 'evidence' | 'url' | 'finalUrl' | 'httpStatus' | 'lastUpdated'
   | 'reason' | 'verdict' | 'weight' | 'id' | 'indicator' | 'generated' | 'criteria' | 'now' | 'onlyFailures'
-  | 'changes' | 'newlyFailing' | 'fixed' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement'
+  | 'changes' | 'newlyFailing' | 'fixed' | 'newlyFailingEvidence' | 'fixedEvidence' | 'scoreChange' | 'baseline' | 'skipped' | 'incomplete' | 'noProblems' | 'requirement'
   | 'dateSource' | 'reasonCode' | 'line' | 'detailsOmitted' | 'archived';
 
 /** A host still being worked on, as the progress display names it. */
@@ -83,6 +84,8 @@ export interface Catalogue {
     nothingToAudit: string;
     interruptedBySignal: (signal: string) => string;
     stoppedAtMaxTime: (minutes: number) => string;
+    /** Where results are spooled, said at the start; how to continue, said when a run stops early. */
+    spool: { at: (path: string, judged: number) => string; resume: (path: string) => string };
   };
   /** --help: the program, each command and each option, and the exit codes. */
   help: Record<HelpKey, string>;

@@ -74,6 +74,8 @@ export interface ReasonParams {
   STALE_SCRIPT_FILLED: { date: string; source: string; age: number; allowed: string; cutoff: string; loader: LoaderKind; phrase: string };
   // indicators
   NO_EVIDENCE: Record<string, never>;
+  // --shard: evidence whose host another shard audits; unverified here, judged in `audit merge`
+  OTHER_SHARD: { host: string; index: number; total: number };
 }
 
 export type ReasonCode = keyof ReasonParams;

@@ -68,10 +68,16 @@ function jsonHead(report: AuditReport, lang: Lang, archive: string | undefined) 
     score: report.totals.score,
     max_score: report.totals.maxScore,
     summary: { indicators: report.totals.indicators, evidence: report.totals.evidence },
-    ...(report.selection ? { selection: report.selection } : {}),
+    ...(report.selection ? { selection: { ...report.selection, ...selectedJson(report) } } : {}),
+    ...(report.shard ? { shard: { index: report.shard.index, total: report.shard.total } } : {}),
     ...(report.changes ? { changes: changesJson(report.changes) } : {}),
     ...(report.archive ? { archive: { warc: archive, index: report.archive.indexPath } } : {}),
   };
+}
+
+/** The selection as data and the whole table's maximum, so `audit merge` can word it in any language and scale --fail-under. */
+function selectedJson(report: AuditReport) {
+  return report.selected ? { basis: report.selected.basis, table_max_score: report.selected.tableMaxScore } : {};
 }
 
 function changesJson(changes: Changes) {
@@ -80,6 +86,11 @@ function changesJson(changes: Changes) {
     score_delta: changes.scoreDelta,
     newly_failing: changes.newlyFailing,
     fixed: changes.fixed,
+    // Added later, after the indicator lists, so that readers of those see what they always saw.
+    newly_failing_evidence: (changes.newlyFailingEvidence ?? []).map((c) => ({
+      indicator_id: c.indicatorId, title: c.title, url: c.url, reason: c.reason, previous: c.previous,
+    })),
+    fixed_evidence: (changes.fixedEvidence ?? []).map((c) => ({ indicator_id: c.indicatorId, title: c.title, url: c.url })),
   };
 }
 
@@ -95,6 +106,8 @@ export interface IndicatorJson {
   passed: number;
   total: number;
   line: number;
+  col?: number;
+  requirement?: string;
   reason?: string;
   reason_code?: string;
   indicators?: IndicatorJson[];
@@ -113,7 +126,9 @@ function indicatorJson(result: IndicatorResult, lang: Lang, archive: string | un
     passed: result.passed,
     total: result.total,
     line: indicator.position.line,
+    col: indicator.position.col,
   };
+  if (indicator.requirement !== undefined) out.requirement = indicator.requirement;
   if (result.problem) {
     out.reason = problemText(result.problem, lang);
     out.reason_code = result.problem.reason.code;
@@ -131,6 +146,7 @@ function evidenceJson(result: EvidenceResult, lang: Lang, archive: string | unde
     title: result.evidence.title,
     url: result.evidence.url,
     line: result.evidence.position.line,
+    col: result.evidence.position.col,
     final_url: result.finalUrl,
     redirects: result.redirects,
     status: result.verdict,
@@ -140,13 +156,15 @@ function evidenceJson(result: EvidenceResult, lang: Lang, archive: string | unde
     date_source: result.dateSource ?? null,
     checks: result.checks.map((c) => ({
       name: c.name, ok: c.status === 'pass', status: c.status, code: c.reason.code, message: explain(c.reason, lang),
+      // What the message is made from: `audit merge` words it again, in either language.
+      params: c.reason.params,
     })),
     duration_ms: result.durationMs,
     attempts: result.fetch.attempts,
     from_cache: result.fetch.ok ? Boolean(result.fetch.fromCache) : false,
     rendered: Boolean(result.rendered),
     ...(result.listFrom ? { list_from: result.listFrom } : {}),
-    warnings: (result.warnings ?? []).map((w) => ({ code: w.code, message: explain(w, lang) })),
+    warnings: (result.warnings ?? []).map((w) => ({ code: w.code, message: explain(w, lang), params: w.params })),
     ...(archive && result.archived ? {
       archive: {
         warc: archive,

@@ -1,4 +1,4 @@
-import type { Indicator } from '../criteria/types.js';
+import type { Evidence, Indicator } from '../criteria/types.js';
 import { combineVerdicts, type EvidenceResult, type Verdict } from '../check/types.js';
 import { reason, type Reason } from '../i18n/index.js';
 
@@ -22,9 +22,16 @@ export interface IndicatorResult {
   evidence?: EvidenceResult[];
 }
 
+/** Where the results wait for scoring: a Map, or a spool that reads them back from disk. */
+export interface Results {
+  get(evidence: Evidence): EvidenceResult | undefined;
+  /** Results read back on demand: a leaf then reads its evidence when asked, and holds none. */
+  readonly onDisk?: boolean;
+}
+
 /** A leaf earns weight × passed/total; a parent earns the sum of its children. */
-export function scoreIndicator(indicator: Indicator, results: Map<unknown, EvidenceResult>): IndicatorResult {
-  if (indicator.evidence) return scoreLeaf(indicator, indicator.evidence.map((e) => results.get(e)!));
+export function scoreIndicator(indicator: Indicator, results: Results): IndicatorResult {
+  if (indicator.evidence) return scoreLeaf(indicator, evidenceOf(indicator.evidence, results), results.onDisk ? results : undefined);
   const children = indicator.children.map((child) => scoreIndicator(child, results));
   const result: IndicatorResult = {
     indicator,
@@ -43,7 +50,7 @@ export function scoreIndicator(indicator: Indicator, results: Map<unknown, Evide
  * Built as one literal, never spread from a spread: V8 gave each such object a hidden class of its
  * own, a few hundred bytes for every leaf of a 20,000-indicator table.
  */
-function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorResult {
+function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[], onDisk: Results | undefined): IndicatorResult {
   const total = evidence.length;
   const passed = evidence.filter((e) => e.verdict === 'pass').length;
   const verdict = total === 0 ? 'fail' : combineVerdicts(evidence.map((e) => e.verdict));
@@ -51,7 +58,20 @@ function scoreLeaf(indicator: Indicator, evidence: EvidenceResult[]): IndicatorR
   const result: IndicatorResult = { indicator, score, maxScore: indicator.weight, verdict, passed, total, children: [], evidence };
   const problem = total === 0 ? { reason: reason('NO_EVIDENCE', {}) } : firstProblem(evidence, verdict);
   if (problem) result.problem = problem;
+  if (onDisk) readWhenAsked(result, indicator.evidence!, onDisk);
   return result;
+}
+
+/**
+ * The leaf's evidence, read from disk each time it is asked for and let go after: a report
+ * written one indicator at a time then holds one leaf's results, not the run's.
+ */
+function readWhenAsked(result: IndicatorResult, evidence: Evidence[], results: Results): void {
+  Object.defineProperty(result, 'evidence', { get: () => evidenceOf(evidence, results), enumerable: true, configurable: true });
+}
+
+function evidenceOf(evidence: Evidence[], results: Results): EvidenceResult[] {
+  return evidence.map((e) => results.get(e)!);
 }
 
 function firstProblem(evidence: EvidenceResult[], verdict: Verdict): Problem | undefined {
