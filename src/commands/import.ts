@@ -5,11 +5,13 @@ import { formatDiagnostic } from '../criteria/diagnostics.js';
 import { parseDuration } from '../criteria/duration.js';
 import { lintCriteria } from '../criteria/lint.js';
 import { parseCriteria } from '../criteria/load.js';
+import { DEFAULT_REDACTED_PARAMETERS } from '../criteria/settings.js';
 import { EXIT } from '../exit-codes.js';
 import type { Criteria } from '../criteria/types.js';
 import type { Draft, FetchFlags } from '../import/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { describeFsError } from '../util/fs-errors.js';
+import { redactText } from '../util/redact.js';
 import { languageFor, UsageError, type Io } from './io.js';
 
 export interface ImportFlags extends FetchFlags {
@@ -32,19 +34,22 @@ export async function importCommand(source: string, flags: ImportFlags, io: Io):
   if (target) await checkTarget(target, flags);
   // Loaded here, not at start-up: `audit --version` and every audit run do without the importer.
   const { ImportError, importSource, isUrl, oneLine, readSource, writeCriteriaYaml } = await import('../import/index.js');
+  // The source as shown (in the file's header, on standard error): a password or token in its URL masked, as reports mask them.
+  const masked = (text: string) => oneLine(redactText(text, [], DEFAULT_REDACTED_PARAMETERS));
+  const shownSource = masked(source);
   try {
     const read = await readSource(source, io, flags, lang);
-    const { draft, form } = await importSource(read, { fallbackTitle: fallbackTitle(source, isUrl(source)), ...(flags.title !== undefined ? { title: flags.title } : {}) });
-    const text = writeCriteriaYaml(draft, { source, ...(flags.maxAge ? { maxAge: flags.maxAge } : {}) });
+    const { draft, form } = await importSource(read, { fallbackTitle: fallbackTitle(source, isUrl(source), shownSource), ...(flags.title !== undefined ? { title: flags.title } : {}) });
+    const text = writeCriteriaYaml(draft, { source: shownSource, ...(flags.maxAge ? { maxAge: flags.maxAge } : {}) });
     const shown = target ? flags.output! : '(standard output)';
     // The file must load as it is: anything else is a bug here, not in the table.
     const loaded = parseCriteria(text, shown);
     if (!loaded.criteria) {
       for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-      io.stderr.write(`audit import: ${oneLine(source)}: the criteria made from it do not load; nothing was written. This is a bug in audit: please report it with the source.\n`);
+      io.stderr.write(`audit import: ${shownSource}: the criteria made from it do not load; nothing was written. This is a bug in audit: please report it with the source.\n`);
       return EXIT.INTERNAL;
     }
-    const said = await summarise({ source, form, draft, text, shown, criteria: loaded.criteria }, io);
+    const said = await summarise({ source: shownSource, form, draft, text, shown, criteria: loaded.criteria }, io);
     if (target) await write(target, flags.output!, text);
     else io.stdout.write(text);
     const where = target ? `wrote ${flags.output}; next: audit validate ${flags.output}` : 'criteria written to standard output';
@@ -53,12 +58,13 @@ export async function importCommand(source: string, flags: ImportFlags, io: Io):
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
     // A library's message may run over lines (xmldom's do): the reason stays on one.
-    io.stderr.write(`audit import: ${oneLine(source)}: ${oneLine(error.message.replace(/\s+/g, ' '))} (${error.fix}); nothing was written\n`);
+    io.stderr.write(`audit import: ${shownSource}: ${masked(error.message.replace(/\s+/g, ' '))} (${error.fix}); nothing was written\n`);
     return error.exitCode;
   }
 }
 
 interface Summary {
+  /** As shown: masked, on one line. */
   source: string;
   form: string;
   draft: Draft;
@@ -70,9 +76,9 @@ interface Summary {
 
 /** What was read, then each doubt at its line of the output, then the linter's findings. */
 async function summarise(s: Summary, io: Io): Promise<{ doubts: number; lints: number }> {
-  const { countDraft, oneLine, placedDoubts } = await import('../import/index.js');
+  const { countDraft, placedDoubts } = await import('../import/index.js');
   const counts = countDraft(s.draft);
-  io.stderr.write(`audit import: read ${oneLine(s.source)} as ${s.form}: ${counts.sections} sections, ${counts.indicators} indicators, `
+  io.stderr.write(`audit import: read ${s.source} as ${s.form}: ${counts.sections} sections, ${counts.indicators} indicators, `
     + `total weight ${counts.weight}, ${counts.links} links\n`);
   const doubts = placedDoubts(s.text);
   for (const doubt of doubts) io.stderr.write(`${s.shown}:${doubt.line}: doubt: ${doubt.text}\n`);
@@ -108,9 +114,9 @@ async function write(path: string, shown: string, text: string): Promise<void> {
 }
 
 /** The title when the source names none: the file's name, or the page's. */
-function fallbackTitle(source: string, url: boolean): string {
+function fallbackTitle(source: string, url: boolean, shown: string): string {
   const name = url ? decodeURIComponentSafe(new URL(source.trim()).pathname.split('/').filter(Boolean).pop() ?? '') : basename(source);
-  return name.replace(/\.(html?|txt|docx|xlsx)$/i, '') || source;
+  return name.replace(/\.(html?|txt|docx|xlsx)$/i, '') || shown;
 }
 
 function decodeURIComponentSafe(text: string): string {

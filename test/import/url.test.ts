@@ -38,7 +38,7 @@ beforeAll(async () => {
       res.end(body);
     };
     const url = req.url ?? '/';
-    if (url === '/seed.txt') return send('text/plain; charset=utf-8', readFileSync(SEED));
+    if (url === '/seed.txt' || url.startsWith('/seed.txt?')) return send('text/plain; charset=utf-8', readFileSync(SEED));
     if (url === '/zwgk/table.html') return send('text/html; charset=utf-8', fixture('table.html'));
     if (url === '/old/table') return res.writeHead(302, { location: '/zwgk/table.html' }).end();
     // GBK, as many county sites still serve: the charset comes from the header.
@@ -70,6 +70,14 @@ describe('importing from a URL', () => {
     expect(shapeOf(loaded(byUrl.stdout).indicators)).toEqual(shapeOf(loaded(byFile.stdout).indicators));
     expect(byUrl.stderr).toContain('6 sections, 21 indicators, total weight 100, 37 links');
     expect(agents).toEqual([DEFAULT_USER_AGENT]);
+  });
+
+  it('masks a token in the address wherever it shows the source', async () => {
+    const run = await runCli(['import', `${server.origin}/seed.txt?token=s3cr3t-t0ken&page=1`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`# Imported by \`audit import\` from ${server.origin}/seed.txt?token=***&page=1\n`);
+    expect(run.stderr).toContain(`read ${server.origin}/seed.txt?token=***&page=1 as`);
+    expect(run.stdout + run.stderr).not.toContain('s3cr3t-t0ken');
   });
 
   it('follows a redirect and resolves relative links against the page\'s final address, saying so', async () => {
