@@ -1,7 +1,14 @@
-import type { AuditOptions } from './audit.js';
+import type { Criteria } from './criteria/types.js';
 import type { HostScheduler } from './fetch/scheduler.js';
 import { reason, type Reason } from './i18n/index.js';
-import { inspectCertificate, isPrivateAddress, proxyFor, type CertificateReport } from './network/index.js';
+import { inspectCertificate, isPrivateAddress, proxyFor, type CertificateReport, type ProxySettings } from './network/index.js';
+
+/** What the certificate watch needs of the run (a subset of AuditOptions, which audit.ts passes whole). */
+export interface CertificateOptions {
+  criteria: Pick<Criteria, 'settings'>;
+  network?: { proxy?: ProxySettings; ca?: string[]; insecureHosts?: (host: string) => boolean };
+  signal?: AbortSignal;
+}
 
 /**
  * Looks at each https host's certificate once per run, to warn on every evidence of a host whose
@@ -14,7 +21,7 @@ import { inspectCertificate, isPrivateAddress, proxyFor, type CertificateReport 
 export class CertificateWatch {
   private readonly reports = new Map<string, Promise<CertificateReport | undefined>>();
 
-  constructor(private readonly options: AuditOptions, private readonly scheduler: HostScheduler) {}
+  constructor(private readonly options: CertificateOptions, private readonly scheduler: HostScheduler) {}
 
   async warningsFor(url: string): Promise<Reason[]> {
     const target = new URL(url);

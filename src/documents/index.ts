@@ -3,29 +3,14 @@
  * and their own dates; legacy .doc/.xls and documents that cannot be read (encrypted, damaged,
  * too large) come back as a problem with a reason, never as an exception.
  */
-import { DocumentError, messageOf, type ProblemCode } from './common.js';
+import { DocumentError, messageOf } from './common.js';
+import type { DocumentProblem, DocumentText } from './types.js';
 import { detectDocument, sniffKind, type DocumentKind } from './detect.js';
 
 export { detectDocument, filenameFromDisposition, filenameFromUrl, type DocumentKind } from './detect.js';
 export { pdfDateToChinaDay, w3cdtfToChinaDay } from './dates.js';
 
-export interface DocumentText {
-  ok: true;
-  kind: DocumentKind;
-  /** Pages, paragraphs and rows on lines of their own; spaces lightly normalised. Empty for a scanned (image-only) PDF. */
-  text: string;
-  /** The document's own dates in order of preference (modified before created); not sorted by date. */
-  metaDates: { date: string /* YYYY-MM-DD, China day */; source: string /* e.g. "PDF ModDate", "DOCX modified" */ }[];
-  /** The text stopped at the cap (about 5 MB) or the page limit: the rest was not read. */
-  truncated?: true;
-}
-
-export interface DocumentProblem {
-  ok: false;
-  kind: DocumentKind;
-  code: ProblemCode;
-  detail: string;
-}
+export type { DocumentProblem, DocumentText } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

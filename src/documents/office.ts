@@ -1,6 +1,6 @@
 import { DocumentError, messageOf, TextCollector, withDeadline } from './common.js';
 import { w3cdtfToChinaDay } from './dates.js';
-import type { DocumentText } from './index.js';
+import type { DocumentText } from './types.js';
 import { checkExpansion, findEntry, listZip, readEntry, type ZipEntry } from './zip.js';
 
 type Mammoth = typeof import('mammoth');

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DocumentError, messageOf, TextCollector, withDeadline } from './common.js';
 import { pdfDateToChinaDay, w3cdtfToChinaDay } from './dates.js';
-import type { DocumentText } from './index.js';
+import type { DocumentText } from './types.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
