@@ -12,22 +12,11 @@ import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
+import { CHECK_KEYS, EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, KEYWORD_KEYS, RENDER_MODES, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
+import { clip, compact, describe, detach, isWhitespace, round } from './reader/values.js';
 import type {
   CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
-
-const CHECK_KEYS = ['status', 'max_age', 'keywords', 'selector', 'render'] as const;
-const ROOT_KEYS = ['version', 'title', 'settings', 'defaults', 'hosts', 'indicators'] as const;
-const HOST_KEYS = ['headers', 'cookies', 'per_host_rate', 'per_host_concurrency', 'insecure', 'render'] as const;
-const RENDER_MODES = ['auto', 'always', 'never'] as const;
-const SETTINGS_KEYS = [
-  'concurrency', 'per_host_concurrency', 'per_host_rate', 'timeout', 'retries', 'user_agent',
-  'max_body_size', 'max_redirects', 'soft_404_phrases', 'notify', 'max_document_size', 'cert_expiry_days', 'render_pages',
-  'block_private', 'redact', 'max_time',
-] as const;
-const INDICATOR_KEYS = ['id', 'title', 'weight', 'requirement', 'indicators', 'evidence', ...CHECK_KEYS] as const;
-const EVIDENCE_KEYS = ['title', 'url', ...CHECK_KEYS] as const;
-const KEYWORD_KEYS = ['all', 'any', 'none'] as const;
 
 /**
  * How deeply indicators may nest. Published tables have three or four levels (一级、二级、三级指标);
@@ -433,35 +422,12 @@ function holdsCutList(root: YAMLMap, key: number): boolean {
 type Inherited = CheckOptions & { status: StatusRange[] };
 
 /**
- * A copy of a string that holds on to nothing else. The strings yaml hands out are mostly V8 slices of the
- * text it parsed, and a slice keeps its whole parent alive: one URL kept in the criteria kept the whole
- * file's text (7 MB for 20,000 indicators) after the load. Concatenating, then slicing, makes V8 flatten
- * the pair into a string of its own first, so what is kept refers to that and not to the file.
- */
-function detach(text: string): string {
-  return ` ${text}`.slice(1);
-}
-
-/**
- * An array with room for what it holds and no more. Arrays grown by push or flatMap keep room for 16 more
- * items, some 130 bytes each; the criteria keep two or three small lists per indicator for the whole run.
- */
-function compact<T>(list: T[]): T[] {
-  return list.slice();
-}
-
-/**
  * The checks in force under a node: what it inherits, overridden by its own. As `{ ...inherited, ...own }`,
  * key order included; but V8 gave each object spread from a spread object a hidden class of its own, some
  * 150 bytes apiece (20,000 indicators kept 40,000 of them, about 8 MB), where Object.assign shares one.
  */
 function inherit(inherited: Inherited, own: CheckOptions): Inherited {
   return Object.assign({}, inherited, own);
-}
-
-/** The whitespace yaml may leave at the end of a node's range: spaces, tabs, line breaks. */
-function isWhitespace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** Walks the YAML syntax tree, so that every problem can name the line and column it comes from. */
@@ -1147,28 +1113,4 @@ function parseStatusRange(value: unknown): StatusRange | undefined {
   const min = Number(match[1]);
   const max = Number(match[2] ?? match[1]);
   return min >= 100 && max <= 599 && min <= max ? { min, max } : undefined;
-}
-
-function describe(node: Node | undefined): string {
-  if (node === undefined) return 'nothing';
-  if (isScalar(node)) {
-    const { value } = node;
-    if (value === null) return 'an empty value';
-    // .nan, .inf and 1e999 have no JSON form; show them as written.
-    if (typeof value === 'number' && !Number.isFinite(value)) return node.source ?? String(value);
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return clip(JSON.stringify(value));
-    return 'an unexpected value';
-  }
-  if (isSeq(node)) return 'a list';
-  if (isMap(node)) return 'a mapping';
-  return 'an unexpected value';
-}
-
-/** A value shown in a message: long ones are cut, so a pasted page does not flood the terminal. */
-function clip(shown: string, max = 100): string {
-  return shown.length <= max ? shown : `${shown.slice(0, max)}…`;
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }
