@@ -100,38 +100,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const fetchContext = fetchContextFor(options, abortInflight.signal);
   const probe = new ErrorPageProbe((url) => fetchUrl(url, fetchContext));
   const certificates = new CertificateWatch(options, fetchContext.scheduler);
-  const proxy = options.network?.proxy;
-  // With block_private the renderer starts no browser and answers every page with why.
-  const { blockPrivate } = criteria.settings;
-  const renderer = options.browserPath || blockPrivate ? new Renderer({
-    executablePath: options.browserPath ?? '',
-    blockPrivate,
-    ...(proxy ? { proxy: { server: proxy.httpsProxy || proxy.httpProxy, ...(proxy.noProxy ? { bypass: proxy.noProxy } : {}) } } : {}),
-    pagePool: criteria.settings.renderPages,
-    timeoutMs: criteria.settings.timeoutMs,
-    userAgent: criteria.settings.userAgent,
-    gate: schedulerGate(fetchContext.scheduler, abortInflight.signal),
-    signal: abortInflight.signal,
-  }) : undefined;
-  const tools: InspectTools = {
-    ...(renderer ? { renderer } : {}),
-    ...(options.renderOverride ? { renderOverride: options.renderOverride } : {}),
-    ...(options.archive ? { archive: options.archive } : {}),
-    env: options.env ?? {},
-    hostOf: (host) => hostSettings(criteria, host),
-    hostHeaders: (host) => headersFor(hostSettings(criteria, host)),
-    ...(options.network?.insecureHosts ? { insecureHosts: options.network.insecureHosts } : {}),
-    stopped: () => Boolean(signal?.aborted),
-  };
-
+  const renderer = rendererFor(options, fetchContext.scheduler, abortInflight.signal);
+  const tools = inspectTools(options, renderer);
   // Each page is judged as soon as it arrives and then let go, so bodies never pile up.
-  const results = new Map<Evidence, EvidenceResult>();
-  const pool = new ValuePool();
-  /** A judged result to keep: on disk when spooling (but never one the stop cut short: --resume must check it again). */
-  const keep = (evidence: Evidence, result: EvidenceResult, warnings: Reason[]) => {
-    if (spool && !wasInterrupted(result)) spool.add(evidence, warnings.length > 0 ? { ...result, warnings } : result);
-    else results.set(evidence, keptUntilReport(result, warnings, pool));
-  };
+  const { keep, judged } = resultKeeper(spool);
   const nextTurn = takeTurns();
   const checkUrl = async (url: string, citing: Evidence[]) => {
     const refs: Promise<ArchiveRecordRef>[] = [];
@@ -170,7 +142,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     await renderer?.close();
   }
 
-  const judged: Results = spool ? { get: (e) => results.get(e) ?? spool.get(e), onDisk: true } : results;
   const indicators = criteria.indicators.map((indicator) => scoreIndicator(indicator, judged));
   return {
     title: criteria.title,
@@ -182,6 +153,51 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     indicators,
     totals: totals(indicators),
   };
+}
+
+/** One browser for the run's script-filled pages; with block_private one that starts none and answers every page with why. */
+function rendererFor(options: AuditOptions, scheduler: HostScheduler, abortInflight: AbortSignal): Renderer | undefined {
+  const { settings } = options.criteria;
+  if (!options.browserPath && !settings.blockPrivate) return undefined;
+  const proxy = options.network?.proxy;
+  return new Renderer({
+    executablePath: options.browserPath ?? '',
+    blockPrivate: settings.blockPrivate,
+    ...(proxy ? { proxy: { server: proxy.httpsProxy || proxy.httpProxy, ...(proxy.noProxy ? { bypass: proxy.noProxy } : {}) } } : {}),
+    pagePool: settings.renderPages,
+    timeoutMs: settings.timeoutMs,
+    userAgent: settings.userAgent,
+    gate: schedulerGate(scheduler, abortInflight),
+    signal: abortInflight,
+  });
+}
+
+function inspectTools(options: AuditOptions, renderer: Renderer | undefined): InspectTools {
+  const { criteria, signal } = options;
+  return {
+    ...(renderer ? { renderer } : {}),
+    ...(options.renderOverride ? { renderOverride: options.renderOverride } : {}),
+    ...(options.archive ? { archive: options.archive } : {}),
+    env: options.env ?? {},
+    hostOf: (host) => hostSettings(criteria, host),
+    hostHeaders: (host) => headersFor(hostSettings(criteria, host)),
+    ...(options.network?.insecureHosts ? { insecureHosts: options.network.insecureHosts } : {}),
+    stopped: () => Boolean(signal?.aborted),
+  };
+}
+
+/**
+ * Where judged results wait for scoring: on disk when spooling (but never one the stop cut short:
+ * --resume must check it again), else in memory, their checks shared through a ValuePool.
+ */
+function resultKeeper(spool: Spool | undefined): { keep: (evidence: Evidence, result: EvidenceResult, warnings: Reason[]) => void; judged: Results } {
+  const results = new Map<Evidence, EvidenceResult>();
+  const pool = new ValuePool();
+  const keep = (evidence: Evidence, result: EvidenceResult, warnings: Reason[]) => {
+    if (spool && !wasInterrupted(result)) spool.add(evidence, warnings.length > 0 ? { ...result, warnings } : result);
+    else results.set(evidence, keptUntilReport(result, warnings, pool));
+  };
+  return { keep, judged: spool ? { get: (e) => results.get(e) ?? spool.get(e), onDisk: true } : results };
 }
 
 /**
