@@ -2,7 +2,7 @@
 # cron servers that prefer a container to a checkout:
 #
 #   Node 20 on Debian 12 (bookworm) slim;
-#   Debian's Chromium, for pages a script fills (it is never downloaded: see README, "Rendering");
+#   Debian's Chromium, for pages a script fills (it is never downloaded: see docs/checks.md, "Rendering script-filled pages");
 #   Noto CJK fonts, so rendered Chinese pages and their archived screenshots show their characters;
 #   tini as PID 1, so Ctrl-C / SIGTERM reach audit (which then writes its partial reports) and
 #   Chromium's child processes are reaped;

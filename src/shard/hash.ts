@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Which shard of `total` audits a host: 1-based, the same on every machine and in every version
- * that keeps this function. It is a contract, written out in the README:
+ * that keeps this function. It is a contract, written out in docs/ci-and-cron.md ("Shards"):
  *
  *   shard = (first 4 bytes of sha256(host), read as an unsigned big-endian integer) mod total + 1
  *

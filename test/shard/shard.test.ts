@@ -6,7 +6,7 @@ import { resolveShard } from '../../src/shard/spec.js';
 import { criteriaYaml } from '../helpers.js';
 import { audit, auditAt, evidenceOf, otherShard, readJson, startSites, tempDir, writeCriteria, type Sites } from './fixture.js';
 
-/** The README's function, written out again: the contract, not the implementation. */
+/** The documented function (docs/ci-and-cron.md), written out again: the contract, not the implementation. */
 function documentedShard(host: string, total: number): number {
   return (createHash('sha256').update(host.toLowerCase()).digest().readUInt32BE(0) % total) + 1;
 }
