@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isNode, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { CST, Document, ErrorCode, Node, Pair, YAMLError, YAMLMap } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../util/suggest.js';
 import { ValuePool } from '../util/value-pool.js';
 import { compileKeyword } from './keyword.js';
@@ -14,6 +14,9 @@ import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
 import { CHECK_KEYS, EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, KEYWORD_KEYS, RENDER_MODES, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
 import { clip, compact, describe, detach, isWhitespace, round } from './reader/values.js';
+import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
+import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
+import { hasMergeKey, isMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
 import type {
   CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
@@ -31,6 +34,8 @@ export const MAX_INDICATOR_DEPTH = 32;
  * longer one is pasted page text or a data dump, not an address to audit.
  */
 export const MAX_URL_LENGTH = 8 * 1024;
+
+export { MAX_YAML_DEPTH, tooDeepAt } from './reader/yaml-parse.js';
 
 export interface LoadResult {
   criteria?: Criteria;
@@ -214,190 +219,8 @@ function isCleanPiece(doc: Document, source: string): boolean {
   return found !== OUT_OF_STACK && found.length === 0;
 }
 
-// ---- YAML features criteria files do not use ----
-
-/**
- * How deeply YAML may nest. yaml composes a document recursively and runs out of stack at some 850 levels
- * of nested flow lists, and near the stack's limit V8 may abort the whole process rather than throw. A
- * criteria file needs two levels per level of indicators plus a few (MAX_INDICATOR_DEPTH indicators take
- * about 70); 256 allows that with a margin of three below where the stack runs out. The limit is on the
- * constructs yaml's parser holds open at once; the tree it composes can be deeper by the mappings that
- * take a finished flow collection as their key (`[a]: b`), so at most twice as deep, still inside the margin.
- */
-export const MAX_YAML_DEPTH = 256;
 /** More than the levels above a piece in the whole document (the root mapping, the indicators list). */
 const PIECE_DEPTH_MARGIN = 8;
-
-/** Where a text nests too deeply: past the limit, or deep enough that yaml ran out of stack all the same. */
-interface TooDeep {
-  tooDeep: number;
-  /** True when yaml ran out of stack below the limit; `tooDeep` is then where the text nests deepest. */
-  overflow: boolean;
-}
-
-/**
- * The offset at which the text first nests deeper than MAX_YAML_DEPTH, or undefined. It must be known
- * before yaml composes the document, so it is found without recursion, by yaml's own parser counting the
- * constructs open at once.
- */
-export function tooDeepAt(text: string, limit = MAX_YAML_DEPTH): number | undefined {
-  const parsed = parseTokens(text, undefined, limit);
-  return 'tooDeep' in parsed ? parsed.tooDeep : undefined;
-}
-
-/** Thrown from inside yaml's parser to stop it at the first construct past the limit. */
-class NestingLimit {
-  constructor(readonly offset: number) {}
-}
-
-/** V8's "Maximum call stack size exceeded": a RangeError, told from the others by its message. */
-function isStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError && /call stack/i.test(error.message);
-}
-
-/**
- * yaml's syntax tokens for a text, with the offset where it nests deepest; or where it first nests deeper
- * than `limit`. Every file is watched: no cheap bound from the text alone holds, since block collections
- * open mid-line too (`a: b: c:`, `[- a: [- a:`), where neither brackets nor indentation show them. The
- * parser is stopped at once, not at its next token: it closes constructs by recursion (`---` after
- * thousands of open ones ran out of stack inside the parser), so it must never hold more than the limit.
- */
-function parseTokens(source: string, onNewLine: ((offset: number) => void) | undefined, limit: number): { tokens: CST.Token[]; deepest: number } | TooDeep {
-  const parser = new Parser(onNewLine);
-  const stack = parser.stack;
-  const push = stack.push;
-  let depth = 0;
-  let deepest = 0;
-  stack.push = (...items) => {
-    const length = push.apply(stack, items);
-    if (length > limit) throw new NestingLimit(parser.offset);
-    if (length > depth) {
-      depth = length;
-      deepest = parser.offset;
-    }
-    return length;
-  };
-  const tokens: CST.Token[] = [];
-  try {
-    for (const token of parser.parse(source)) tokens.push(token);
-  } catch (error) {
-    if (error instanceof NestingLimit) return { tooDeep: error.offset, overflow: false };
-    if (isStackOverflow(error)) return { tooDeep: deepest, overflow: true };
-    throw error;
-  }
-  return { tokens, deepest };
-}
-
-/** What parseDocument is given here: the whole file's options, or a piece's. */
-type YamlOptions = { lineCounter?: LineCounter; uniqueKeys: true; prettyErrors: boolean };
-
-/**
- * parseDocument(source, options), with tooDeepAt's check made in the same pass: yaml's parser runs once,
- * not once to measure the depth and again to build the tree, and the tree is composed only when the
- * text nests no deeper than `limit`. As in parseDocument, a second document ends the composing with a
- * MULTIPLE_DOCS error; the depth is checked over the whole text first, as tooDeepAt always did.
- * Errors are not prettified, whatever `options` say: `yamlMessage` gives what the reader kept of a prettified one.
- * `deepest` is where the text nests deepest, for a walk of the tree that runs out of stack all the same.
- */
-function parseYaml(source: string, options: YamlOptions, limit: number): { doc: Document; deepest: number } | TooDeep {
-  const parsed = parseTokens(source, options.lineCounter?.addNewLine, limit);
-  if ('tooDeep' in parsed) return parsed;
-  const doc = outOfStack(() => composeFirst(parsed.tokens, source.length, options));
-  return doc === OUT_OF_STACK ? { tooDeep: parsed.deepest, overflow: true } : { doc, deepest: parsed.deepest };
-}
-
-/** The first document of the tokens; a second one is reported, as parseDocument does, and not composed. */
-function composeFirst(tokens: CST.Token[], length: number, options: YamlOptions): Document {
-  let doc: Document | undefined;
-  for (const next of new Composer(options).compose(tokens, true, length)) {
-    if (!doc) {
-      doc = next;
-    } else if (doc.options.logLevel !== 'silent') {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
-      break;
-    }
-  }
-  // compose(…, true) yields a document for any text, an empty one too.
-  return doc!;
-}
-
-const OUT_OF_STACK = Symbol('out of stack');
-
-/**
- * Runs one of yaml's recursive walks (composing, visiting) over a tree already checked for depth. The
- * check leaves a wide margin, so this is defence in depth: should the stack run out all the same, the
- * caller reports the place instead of the user seeing an internal error. Any other error is a bug, and
- * is thrown on.
- */
-function outOfStack<T>(walk: () => T): T | typeof OUT_OF_STACK {
-  try {
-    return walk();
-  } catch (error) {
-    if (isStackOverflow(error)) return OUT_OF_STACK;
-    throw error;
-  }
-}
-
-/**
- * The first line of a yaml error or warning as the reader shows it: what prettyErrors would leave of
- * it once its " at line L, column C" is taken off (it adds that to every error with a position).
- */
-function yamlMessage(error: YAMLError): string {
-  const pretty = error.pos[0] === -1 ? error.message : `${error.message} at line 1, column 1`;
-  return pretty.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-/** The tags yaml's core schema resolves: !!str forces text, as in `id: !!str 1.10`. */
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
-
-/** A key `<<`: a merge key when the file asks for YAML 1.1, where yaml marks it with a symbol. */
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (key.value === '<<' || typeof key.value === 'symbol');
-}
-
-function hasMergeKey(map: YAMLMap): boolean {
-  return map.items.some((pair) => isMergeKey(pair.key));
-}
-
-/**
- * Aliases and unknown tags, in file order. Aliases are refused rather than expanded: every value is read
- * where it is written, so each diagnostic and each `--changed` line points at one place, and an alias
- * bomb has nothing to expand (the reader never calls toJS, so yaml's maxAliasCount never comes into play).
- * The alias under a merge key is left to the reader, which names the `<<` key itself.
- */
-function unsupportedNodes(doc: Document, source: string): { node: Node; kind: 'alias' | 'tag' }[] {
-  // Every alias is written with a "*" and every tag with a "!"; most texts need no walk at all.
-  if (!source.includes('*') && !source.includes('!')) return [];
-  const found: { node: Node; kind: 'alias' | 'tag' }[] = [];
-  visit(doc, (_key, node) => {
-    if (isPair(node) && isMergeKey(node.key)) return visit.SKIP;
-    if (isAlias(node)) found.push({ node, kind: 'alias' });
-    else if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) found.push({ node, kind: 'tag' });
-    return undefined;
-  });
-  return found;
-}
-
-/** How a tag is written: `!!js/function` for yaml.org's, as is for the rest. */
-function shortTag(tag: string): string {
-  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
-}
-
-/** Where a node's tag is written: before the node on its line, or else the node itself. */
-function tagOffset(text: string, node: Node): number {
-  const start = node.range?.[0] ?? 0;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const match = /!\S*(?:[ \t]+&\S+)?[ \t]*$/.exec(text.slice(lineStart, start));
-  return match ? lineStart + match.index : start;
-}
-
-/** Fixes for the YAML syntax errors people meet, by yaml's error code; the rest get the general advice. */
-const SYNTAX_FIXES: Partial<Record<ErrorCode, string>> = {
-  TAB_AS_INDENT: 'indent with spaces, not tabs; set your editor to insert spaces for the Tab key',
-  DUPLICATE_KEY: 'fix the YAML syntax: a key may appear only once in a mapping; remove or rename this one',
-  MULTIPLE_DOCS: 'keep one YAML document per criteria file: remove this `---` line and what follows it, or move that into a file of its own',
-  BAD_ALIAS: 'write the value out in full; criteria files do not use anchors and aliases',
-};
 
 /** The single item of one chunk, or undefined when the chunk isn't one clean block-sequence item. */
 function parseItem(chunk: string): Node | undefined {
@@ -1077,21 +900,6 @@ class CriteriaReader {
     }
     return detach(value);
   }
-}
-
-/**
- * yaml places an unclosed quote's error at the end of the file; point at the opening quote
- * instead, which is where the user has to look.
- */
-function syntaxErrorOffset(text: string, offset: number, message: string): number {
-  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
-  if (!quote) return offset;
-  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
-    if (text[i] !== quote) continue;
-    const before = text.slice(text.lastIndexOf('\n', i - 1) + 1, i).trimEnd();
-    if (before === '' || /[:\-\[{,]$/.test(before)) return i;
-  }
-  return offset;
 }
 
 /**
