@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LineCounter, isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
-import { closest } from '../util/suggest.js';
-import { ValuePool } from '../util/value-pool.js';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
 import { compileKeyword } from './keyword.js';
 import { selectorProblem } from './selector.js';
 // From its own module, not notify/index.js: that one also brings the sender, and with it undici,
@@ -12,12 +10,13 @@ import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
+import { countLines, ReadContext } from './reader/context.js';
 import { CHECK_KEYS, EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, KEYWORD_KEYS, RENDER_MODES, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
-import { clip, compact, describe, detach, isWhitespace, round } from './reader/values.js';
+import { clip, compact, describe, detach, round } from './reader/values.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
-import { countLines, GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
-import { hasMergeKey, isMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
+import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
+import { hasMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
 import type {
   CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
 } from './types.js';
@@ -85,13 +84,13 @@ interface Read {
 function readCriteria(text: string, file: string, piecewise: boolean): Read {
   const split = piecewise ? splitIndicators(text) : undefined;
   if (split) {
-    const reader = new CriteriaReader(text, file);
-    const criteria = reader.readPiecewise(split);
-    if (criteria !== GIVE_UP) return { criteria, diagnostics: reader.diagnostics, path: 'piecewise' };
+    const ctx = new ReadContext(text, file);
+    const criteria = readPiecewise(ctx, split);
+    if (criteria !== GIVE_UP) return { criteria, diagnostics: ctx.diagnostics, path: 'piecewise' };
   }
-  // A fresh reader, so nothing an abandoned piecewise attempt reported survives.
-  const reader = new CriteriaReader(text, file);
-  return { criteria: reader.read(), diagnostics: reader.diagnostics, path: split ? 'fallback' : 'whole' };
+  // A fresh context, so nothing an abandoned piecewise attempt reported survives.
+  const ctx = new ReadContext(text, file);
+  return { criteria: readWhole(ctx), diagnostics: ctx.diagnostics, path: split ? 'fallback' : 'whole' };
 }
 
 type Inherited = CheckOptions & { status: StatusRange[] };
@@ -105,653 +104,586 @@ function inherit(inherited: Inherited, own: CheckOptions): Inherited {
   return Object.assign({}, inherited, own);
 }
 
-/** Walks the YAML syntax tree, so that every problem can name the line and column it comes from. */
-class CriteriaReader {
-  readonly diagnostics: Diagnostic[] = [];
-  private lines = new LineCounter();
-  private readonly seenIds = new Map<string, SourcePosition>();
-  /** Maps an offset in the text yaml parsed (the whole file, or one piece of it) to an offset in the file. */
-  private fileOffset: (offset: number) => number = (offset) => offset;
-
-  /** Evidence with the same rules share one frozen object of them: 20,000 copies of one rule set were 8 objects each. */
-  private readonly checksPool = new ValuePool();
-
-  constructor(private readonly text: string, private readonly file: string) {}
-
-  /** Reads the file as one YAML document. */
-  read(): Criteria | undefined {
-    // The Document gets the options it always had; the parser records each line start in this.lines as it goes.
-    const parsed = parseYaml(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true }, MAX_YAML_DEPTH);
-    if ('tooDeep' in parsed) {
-      this.reportTooDeep(parsed);
-      return undefined;
-    }
-    const doc = parsed.doc;
-    const reported = new Set<string>();
-    for (const error of doc.errors) {
-      const message = error.code === 'MULTIPLE_DOCS'
-        ? 'the file holds more than one YAML document'
-        : yamlMessage(error);
-      const pos = this.linePos(syntaxErrorOffset(this.text, error.pos[0], message));
-      // One bad indent makes yaml raise several errors at the same spot; one is enough.
-      if (reported.has(`${pos.line}:${pos.col}`)) continue;
-      reported.add(`${pos.line}:${pos.col}`);
-      this.report(pos, `YAML syntax error: ${message}`, SYNTAX_FIXES[error.code] ?? 'fix the YAML syntax at this point');
-    }
-    if (doc.errors.length > 0) return undefined;
-    if (this.reportUnsupported(doc, parsed.deepest)) return undefined;
-    for (const warning of doc.warnings) {
-      // Unresolved tags were reported above; what is left (an unknown %YAML version) is worth a word.
-      if (warning.code === 'TAG_RESOLVE_FAILED') continue;
-      this.report(this.linePos(warning.pos[0]), `YAML: ${yamlMessage(warning)}`,
-        'remove the %YAML directive; criteria files are YAML 1.2', 'warning');
-    }
-    const root = doc.contents;
-    if (root === null || (isScalar(root) && root.value === null && !root.source && !root.tag && !root.anchor)) {
-      this.report(this.at(root), 'the criteria file is empty', 'start from the example in the README, with version: 1, title and indicators');
-      return undefined;
-    }
-    if (!isMap(root)) {
-      this.report(this.at(root), 'the criteria file must be a mapping with version, title and indicators',
-        'start from the example in the README');
-      return undefined;
-    }
-    // <never>: read whole, there is nothing to give up to.
-    return this.readRoot<never>(root, (inherited) => this.readIndicatorList(root, 'indicators', '', inherited, 1));
-  }
-
-  /** The one message for a file too deep to read, at the place; the parser stopped there, so the lines are counted anew. */
-  private reportTooDeep({ tooDeep, overflow }: TooDeep): void {
-    this.lines = countLines(this.text);
-    this.report(this.linePos(tooDeep), overflow ? 'the YAML nests too deeply here to be read' : `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
-      'a criteria file needs a few levels: look for brackets that are never closed, indentation that keeps growing, or keys run together on one line, as in a: b: c:');
-  }
-
-  /** Reports aliases and unknown tags; true when there were any, and the file is read no further. */
-  private reportUnsupported(doc: Document, deepest: number): boolean {
-    const found = outOfStack(() => unsupportedNodes(doc, this.text));
-    if (found === OUT_OF_STACK) {
-      this.reportTooDeep({ tooDeep: deepest, overflow: true });
-      return true;
-    }
-    const lines = new Set<number>();
-    for (const { node, kind } of found) {
-      if (kind === 'alias') {
-        const pos = this.at(node);
-        // A line of aliases ([*a, *a, *a, …]) is one mistake, not nine.
-        if (lines.has(pos.line)) continue;
-        lines.add(pos.line);
-        this.report(pos, `YAML aliases (${isAlias(node) ? `*${node.source.slice(0, 40)}` : '*'}) are not supported in criteria files`,
-          'write the value out in full; checks shared by many indicators belong in defaults: or on a parent indicator');
-      } else {
-        const tag = shortTag(node.tag!);
-        this.report(this.linePos(tagOffset(this.text, node)), `YAML tag ${JSON.stringify(tag).slice(1, -1).slice(0, 60)} is not supported in criteria files`,
-          'remove the tag: a criteria file holds only text, numbers, true/false, lists and mappings');
-      }
-    }
-    return found.length > 0;
-  }
-
-  /**
-   * Reads the file as a head (all but the top-level indicator items) and one piece per item, so that only
-   * one item's syntax tree is alive at a time. Gives up on anything the whole-document read might see
-   * differently, and that read then starts afresh.
-   */
-  readPiecewise(split: IndicatorSplit): Criteria | GiveUp {
-    this.lines = countLines(this.text);
-    const root = this.readHead(split);
-    if (root === undefined) return GIVE_UP;
-    return this.readRoot(root, (inherited) => this.readIndicatorPieces(split, inherited));
-  }
-
-  /** Parses the file with the item lines cut out; positions after the cut are shifted back to the file's. */
-  private readHead(split: IndicatorSplit): YAMLMap | undefined {
-    const cut = split.end - split.start;
-    const head = this.text.slice(0, split.start) + this.text.slice(split.end);
-    const parsed = parseYaml(head, PIECE_OPTIONS, MAX_YAML_DEPTH);
-    if ('tooDeep' in parsed) return undefined;
-    const doc = parsed.doc;
-    const root = doc.contents;
-    if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
-    this.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
-    return root;
-  }
-
-  /** Each item is parsed on its own and read at once, so its Document can be collected before the next. */
-  private readIndicatorPieces(split: IndicatorSplit, inherited: Inherited): Indicator[] | GiveUp {
-    const headOffset = this.fileOffset;
-    const indicators: Indicator[] = [];
-    for (const [index, start] of split.items.entries()) {
-      const item = parseItem(this.text.slice(start, split.items[index + 1] ?? split.end));
-      if (item === undefined) return GIVE_UP;
-      this.fileOffset = (offset) => offset + start;
-      const indicator = this.readIndicator(item, index, '', inherited, 1);
-      if (indicator) indicators.push(indicator);
-    }
-    this.fileOffset = headOffset;
-    return indicators;
-  }
-
-  /** Everything under the root mapping; `readIndicators` reads the top-level list from wherever it was parsed. */
-  private readRoot<T extends GiveUp = never>(
-    root: YAMLMap,
-    readIndicators: (inherited: Inherited) => Indicator[] | undefined | T,
-  ): Criteria | T {
-    this.checkKeys(root, ROOT_KEYS, 'at the top level');
-    this.readVersion(root);
-    const settings = this.readSettings(root.get('settings', true) as Node | undefined);
-    const hosts = this.readHosts(root.get('hosts', true) as Node | undefined);
-    const defaults = this.readChecks(root.get('defaults', true) as Node | undefined, 'defaults', true);
-    const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
-    const listed = readIndicators(inherited);
-    if (listed === GIVE_UP) return listed;
-    const indicators = listed ?? [];
-    if (indicators.length === 0 && !hasErrors(this.diagnostics)) {
-      this.report(this.at(root), 'the criteria file lists no indicators', 'add an `indicators:` list');
-    }
-    return {
-      path: this.file,
-      sha256: createHash('sha256').update(this.text).digest('hex'),
-      version: 1,
-      title: this.optionalString(root, 'title') ?? this.file,
-      settings,
-      hosts,
-      indicators,
-    };
-  }
-
-  // ---- positions and reporting ----
-
-  /** Line and column in the file of an offset in the text yaml parsed. */
-  private linePos(offset: number): SourcePosition {
-    return this.lines.linePos(this.fileOffset(offset));
-  }
-
-  private at(node: Node | Pair | null | undefined): SourcePosition {
-    const range = node && 'range' in node ? node.range : undefined;
-    const offset = range?.[0] ?? 0;
-    return this.linePos(offset);
-  }
-
-  /**
-   * The lines a node stands on, from its first character to its last. yaml's range ends after the
-   * node's trailing whitespace, and after an indented comment under a list item it reaches the
-   * indentation of the next item's line: that line then fell in two indicators' spans, and
-   * `--changed` gave an edit there to the one before.
-   */
-  private spanOf(node: Node): { startLine: number; endLine: number } {
-    const [start = 0, , end = start] = node.range ?? [];
-    const first = this.fileOffset(start);
-    let last = Math.max(first, this.fileOffset(end) - 1);
-    while (last > first && isWhitespace(this.text.charCodeAt(last))) last--;
-    return { startLine: this.lines.linePos(first).line, endLine: this.lines.linePos(last).line };
-  }
-
-  private keyNode(map: YAMLMap, key: string): Node | undefined {
-    const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-    return pair?.key as Node | undefined;
-  }
-
-  private valueAt(map: YAMLMap, key: string): SourcePosition {
-    const value = map.get(key, true) as Node | undefined;
-    return this.at(value ?? this.keyNode(map, key) ?? map);
-  }
-
-  private report(pos: SourcePosition, message: string, fix?: string, severity: 'error' | 'warning' = 'error'): void {
-    this.diagnostics.push({ severity, file: this.file, line: pos.line, col: pos.col, message: detach(message), ...(fix ? { fix: detach(fix) } : {}) });
-  }
-
-  private checkKeys(map: YAMLMap, allowed: readonly string[], where: string): void {
-    for (const pair of map.items) {
-      if (isMergeKey(pair.key)) {
-        this.report(this.at(pair.key as Node), 'YAML merge keys (<<) are not supported in criteria files',
-          'write the keys out in full; checks shared by many indicators belong in defaults: or on a parent indicator');
-        continue;
-      }
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key !== undefined && allowed.includes(key)) continue;
-      const suggestion = key === undefined ? undefined : closest(key, allowed);
-      this.report(
-        this.at(pair.key as Node),
-        `unknown key "${key ?? '?'}" ${where}`,
-        suggestion ? `did you mean "${suggestion}"?` : `allowed keys: ${allowed.join(', ')}`,
-      );
-    }
-  }
-
-  // ---- scalars ----
-
-  private optionalString(map: YAMLMap, key: string): string | undefined {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-    if (isScalar(node) && typeof node.value === 'string') return detach(node.value.trim());
-    // As written: `title: 1.10` is "1.10" to the user, not 1.1.
-    if (isScalar(node) && typeof node.value === 'number') return detach((node.source ?? String(node.value)).trim());
-    this.report(this.at(node), `${key} must be text, not ${describe(node)}`, `write ${key}: "..."`);
+/** Reads the file as one YAML document. */
+function readWhole(ctx: ReadContext): Criteria | undefined {
+  // The Document gets the options it always had; the parser records each line start in ctx.lines as it goes.
+  const parsed = parseYaml(ctx.text, { lineCounter: ctx.lines, uniqueKeys: true, prettyErrors: true }, MAX_YAML_DEPTH);
+  if ('tooDeep' in parsed) {
+    reportTooDeep(ctx, parsed);
     return undefined;
   }
+  const doc = parsed.doc;
+  if (reportSyntaxErrors(ctx, doc)) return undefined;
+  if (reportUnsupported(ctx, doc, parsed.deepest)) return undefined;
+  reportWarnings(ctx, doc);
+  const root = rootMapping(ctx, doc.contents);
+  if (root === undefined) return undefined;
+  // <never>: read whole, there is nothing to give up to.
+  return readRoot<never>(ctx, root, (inherited) => readIndicatorList(ctx, root, 'indicators', '', inherited, 1));
+}
 
-  private readVersion(root: YAMLMap): void {
-    const node = root.get('version', true) as Node | undefined;
-    if (node === undefined) {
-      this.report(this.at(root), 'the criteria file has no version', 'add `version: 1` at the top');
-    } else if (!isScalar(node) || node.value !== 1) {
-      this.report(this.at(node), `unsupported version ${describe(node)}`, 'this tool reads `version: 1`');
+/** Reports yaml's errors; true when there were any, and the file is read no further. */
+function reportSyntaxErrors(ctx: ReadContext, doc: Document): boolean {
+  const reported = new Set<string>();
+  for (const error of doc.errors) {
+    const message = error.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one YAML document'
+      : yamlMessage(error);
+    const pos = ctx.linePos(syntaxErrorOffset(ctx.text, error.pos[0], message));
+    // One bad indent makes yaml raise several errors at the same spot; one is enough.
+    if (reported.has(`${pos.line}:${pos.col}`)) continue;
+    reported.add(`${pos.line}:${pos.col}`);
+    ctx.report(pos, `YAML syntax error: ${message}`, SYNTAX_FIXES[error.code] ?? 'fix the YAML syntax at this point');
+  }
+  return doc.errors.length > 0;
+}
+
+function reportWarnings(ctx: ReadContext, doc: Document): void {
+  for (const warning of doc.warnings) {
+    // Unresolved tags were reported already; what is left (an unknown %YAML version) is worth a word.
+    if (warning.code === 'TAG_RESOLVE_FAILED') continue;
+    ctx.report(ctx.linePos(warning.pos[0]), `YAML: ${yamlMessage(warning)}`,
+      'remove the %YAML directive; criteria files are YAML 1.2', 'warning');
+  }
+}
+
+/** The document's root, when it is a mapping; otherwise undefined, with the reason reported. */
+function rootMapping(ctx: ReadContext, root: Document['contents']): YAMLMap | undefined {
+  if (root === null || (isScalar(root) && root.value === null && !root.source && !root.tag && !root.anchor)) {
+    ctx.report(ctx.at(root), 'the criteria file is empty', 'start from the example in the README, with version: 1, title and indicators');
+    return undefined;
+  }
+  if (!isMap(root)) {
+    ctx.report(ctx.at(root), 'the criteria file must be a mapping with version, title and indicators',
+      'start from the example in the README');
+    return undefined;
+  }
+  return root;
+}
+
+/** The one message for a file too deep to read, at the place; the parser stopped there, so the lines are counted anew. */
+function reportTooDeep(ctx: ReadContext, { tooDeep, overflow }: TooDeep): void {
+  ctx.lines = countLines(ctx.text);
+  ctx.report(ctx.linePos(tooDeep), overflow ? 'the YAML nests too deeply here to be read' : `the YAML nests more than ${MAX_YAML_DEPTH} levels deep here`,
+    'a criteria file needs a few levels: look for brackets that are never closed, indentation that keeps growing, or keys run together on one line, as in a: b: c:');
+}
+
+/** Reports aliases and unknown tags; true when there were any, and the file is read no further. */
+function reportUnsupported(ctx: ReadContext, doc: Document, deepest: number): boolean {
+  const found = outOfStack(() => unsupportedNodes(doc, ctx.text));
+  if (found === OUT_OF_STACK) {
+    reportTooDeep(ctx, { tooDeep: deepest, overflow: true });
+    return true;
+  }
+  const lines = new Set<number>();
+  for (const { node, kind } of found) {
+    if (kind === 'alias') {
+      const pos = ctx.at(node);
+      // A line of aliases ([*a, *a, *a, …]) is one mistake, not nine.
+      if (lines.has(pos.line)) continue;
+      lines.add(pos.line);
+      ctx.report(pos, `YAML aliases (${isAlias(node) ? `*${node.source.slice(0, 40)}` : '*'}) are not supported in criteria files`,
+        'write the value out in full; checks shared by many indicators belong in defaults: or on a parent indicator');
+    } else {
+      const tag = shortTag(node.tag!);
+      ctx.report(ctx.linePos(tagOffset(ctx.text, node)), `YAML tag ${JSON.stringify(tag).slice(1, -1).slice(0, 60)} is not supported in criteria files`,
+        'remove the tag: a criteria file holds only text, numbers, true/false, lists and mappings');
     }
   }
+  return found.length > 0;
+}
 
-  // ---- settings ----
+/**
+ * Reads the file as a head (all but the top-level indicator items) and one piece per item, so that only
+ * one item's syntax tree is alive at a time. Gives up on anything the whole-document read might see
+ * differently, and that read then starts afresh.
+ */
+function readPiecewise(ctx: ReadContext, split: IndicatorSplit): Criteria | GiveUp {
+  ctx.lines = countLines(ctx.text);
+  const root = readHead(ctx, split);
+  if (root === undefined) return GIVE_UP;
+  return readRoot(ctx, root, (inherited) => readIndicatorPieces(ctx, split, inherited));
+}
 
-  private readSettings(node: Node | undefined): Settings {
-    const settings = defaultSettings();
-    if (node === undefined) return settings;
-    if (!isMap(node)) {
-      this.report(this.at(node), 'settings must be a mapping', 'indent keys such as `concurrency: 8` under settings:');
-      return settings;
-    }
-    this.checkKeys(node, SETTINGS_KEYS, 'in settings');
-    for (const rule of SETTING_RULES) {
-      const value = node.get(rule.key, true) as Node | undefined;
-      if (value === undefined) continue;
-      const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
-      if ('value' in parsed) settings[rule.field] = parsed.value;
-      else this.report(this.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
-    }
-    settings.userAgent = this.optionalString(node, 'user_agent') ?? settings.userAgent;
-    settings.soft404Phrases = this.readStringList(node, 'soft_404_phrases') ?? [];
-    settings.notify = this.readNotifyTargets(node);
-    settings.blockPrivate = this.readBoolean(node, 'block_private') ?? false;
-    // Added to the defaults: a file cannot switch off the redaction of well-known credentials.
-    settings.redact = [...new Set([...settings.redact, ...(this.readStringList(node, 'redact') ?? []).map((name) => name.toLowerCase())])];
+/** Parses the file with the item lines cut out; positions after the cut are shifted back to the file's. */
+function readHead(ctx: ReadContext, split: IndicatorSplit): YAMLMap | undefined {
+  const cut = split.end - split.start;
+  const head = ctx.text.slice(0, split.start) + ctx.text.slice(split.end);
+  const parsed = parseYaml(head, PIECE_OPTIONS, MAX_YAML_DEPTH);
+  if ('tooDeep' in parsed) return undefined;
+  const doc = parsed.doc;
+  const root = doc.contents;
+  if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
+  ctx.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
+  return root;
+}
+
+/** Each item is parsed on its own and read at once, so its Document can be collected before the next. */
+function readIndicatorPieces(ctx: ReadContext, split: IndicatorSplit, inherited: Inherited): Indicator[] | GiveUp {
+  const headOffset = ctx.fileOffset;
+  const indicators: Indicator[] = [];
+  for (const [index, start] of split.items.entries()) {
+    const item = parseItem(ctx.text.slice(start, split.items[index + 1] ?? split.end));
+    if (item === undefined) return GIVE_UP;
+    ctx.fileOffset = (offset) => offset + start;
+    const indicator = readIndicator(ctx, item, index, '', inherited, 1);
+    if (indicator) indicators.push(indicator);
+  }
+  ctx.fileOffset = headOffset;
+  return indicators;
+}
+
+/** Everything under the root mapping; `readIndicators` reads the top-level list from wherever it was parsed. */
+function readRoot<T extends GiveUp = never>(
+  ctx: ReadContext,
+  root: YAMLMap,
+  readIndicators: (inherited: Inherited) => Indicator[] | undefined | T,
+): Criteria | T {
+  ctx.checkKeys(root, ROOT_KEYS, 'at the top level');
+  readVersion(ctx, root);
+  const settings = readSettings(ctx, root.get('settings', true) as Node | undefined);
+  const hosts = readHosts(ctx, root.get('hosts', true) as Node | undefined);
+  const defaults = readChecks(ctx, root.get('defaults', true) as Node | undefined, 'defaults', true);
+  const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
+  const listed = readIndicators(inherited);
+  if (listed === GIVE_UP) return listed;
+  const indicators = listed ?? [];
+  if (indicators.length === 0 && !hasErrors(ctx.diagnostics)) {
+    ctx.report(ctx.at(root), 'the criteria file lists no indicators', 'add an `indicators:` list');
+  }
+  return {
+    path: ctx.file,
+    sha256: createHash('sha256').update(ctx.text).digest('hex'),
+    version: 1,
+    title: optionalString(ctx, root, 'title') ?? ctx.file,
+    settings,
+    hosts,
+    indicators,
+  };
+}
+
+function optionalString(ctx: ReadContext, map: YAMLMap, key: string): string | undefined {
+  const node = map.get(key, true) as Node | undefined;
+  if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+  if (isScalar(node) && typeof node.value === 'string') return detach(node.value.trim());
+  // As written: `title: 1.10` is "1.10" to the user, not 1.1.
+  if (isScalar(node) && typeof node.value === 'number') return detach((node.source ?? String(node.value)).trim());
+  ctx.report(ctx.at(node), `${key} must be text, not ${describe(node)}`, `write ${key}: "..."`);
+  return undefined;
+}
+
+function readVersion(ctx: ReadContext, root: YAMLMap): void {
+  const node = root.get('version', true) as Node | undefined;
+  if (node === undefined) {
+    ctx.report(ctx.at(root), 'the criteria file has no version', 'add `version: 1` at the top');
+  } else if (!isScalar(node) || node.value !== 1) {
+    ctx.report(ctx.at(node), `unsupported version ${describe(node)}`, 'this tool reads `version: 1`');
+  }
+}
+
+function readSettings(ctx: ReadContext, node: Node | undefined): Settings {
+  const settings = defaultSettings();
+  if (node === undefined) return settings;
+  if (!isMap(node)) {
+    ctx.report(ctx.at(node), 'settings must be a mapping', 'indent keys such as `concurrency: 8` under settings:');
     return settings;
   }
-
-  private readNotifyTargets(settings: YAMLMap): string[] {
-    const specs = this.readStringList(settings, 'notify') ?? [];
-    const list = settings.get('notify', true);
-    specs.forEach((spec, i) => {
-      const parsed = parseNotifyTarget(spec);
-      if ('problem' in parsed) this.report(this.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in the README');
-    });
-    return specs;
+  ctx.checkKeys(node, SETTINGS_KEYS, 'in settings');
+  for (const rule of SETTING_RULES) {
+    const value = node.get(rule.key, true) as Node | undefined;
+    if (value === undefined) continue;
+    const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
+    if ('value' in parsed) settings[rule.field] = parsed.value;
+    else ctx.report(ctx.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
   }
+  settings.userAgent = optionalString(ctx, node, 'user_agent') ?? settings.userAgent;
+  settings.soft404Phrases = readStringList(ctx, node, 'soft_404_phrases') ?? [];
+  settings.notify = readNotifyTargets(ctx, node);
+  settings.blockPrivate = readBoolean(ctx, node, 'block_private') ?? false;
+  // Added to the defaults: a file cannot switch off the redaction of well-known credentials.
+  settings.redact = [...new Set([...settings.redact, ...(readStringList(ctx, node, 'redact') ?? []).map((name) => name.toLowerCase())])];
+  return settings;
+}
 
-  private readDurationValue(map: YAMLMap, key: string, presets: boolean) {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined) return undefined;
-    const raw = isScalar(node) ? node.value : undefined;
-    const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(typeof raw === 'string' ? detach(raw) : raw, { presets }) : undefined;
-    if (!parsed) {
-      const options = presets ? '14d, 2w, 6mo, 1y, P6M, or a preset: news, notice, statutory' : '20s, 1m, PT30S';
-      this.report(this.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
-    }
-    return parsed;
+function readNotifyTargets(ctx: ReadContext, settings: YAMLMap): string[] {
+  const specs = readStringList(ctx, settings, 'notify') ?? [];
+  const list = settings.get('notify', true);
+  specs.forEach((spec, i) => {
+    const parsed = parseNotifyTarget(spec);
+    if ('problem' in parsed) ctx.report(ctx.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in the README');
+  });
+  return specs;
+}
+
+function readDurationValue(ctx: ReadContext, map: YAMLMap, key: string, presets: boolean) {
+  const node = map.get(key, true) as Node | undefined;
+  if (node === undefined) return undefined;
+  const raw = isScalar(node) ? node.value : undefined;
+  const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(typeof raw === 'string' ? detach(raw) : raw, { presets }) : undefined;
+  if (!parsed) {
+    const options = presets ? '14d, 2w, 6mo, 1y, P6M, or a preset: news, notice, statutory' : '20s, 1m, PT30S';
+    ctx.report(ctx.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
   }
+  return parsed;
+}
 
-  private readBoolean(map: YAMLMap, key: string): boolean | undefined {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined) return undefined;
-    if (isScalar(node) && typeof node.value === 'boolean') return node.value;
-    this.report(this.at(node), `${key} must be true or false, not ${describe(node)}`, `write ${key}: true`);
+function readBoolean(ctx: ReadContext, map: YAMLMap, key: string): boolean | undefined {
+  const node = map.get(key, true) as Node | undefined;
+  if (node === undefined) return undefined;
+  if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+  ctx.report(ctx.at(node), `${key} must be true or false, not ${describe(node)}`, `write ${key}: true`);
+  return undefined;
+}
+
+function readStringList(ctx: ReadContext, map: YAMLMap, key: string): string[] | undefined {
+  const node = map.get(key, true) as Node | undefined;
+  if (node === undefined) return undefined;
+  if (!isSeq(node)) {
+    ctx.report(ctx.at(node), `${key} must be a list`, `write ${key}: [word, word]`);
     return undefined;
   }
-
-  private readStringList(map: YAMLMap, key: string): string[] | undefined {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined) return undefined;
-    if (!isSeq(node)) {
-      this.report(this.at(node), `${key} must be a list`, `write ${key}: [word, word]`);
-      return undefined;
+  const out: string[] = [];
+  for (const item of node.items as Node[]) {
+    if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
+      out.push(detach(String(item.value).trim()));
+    } else {
+      ctx.report(ctx.at(item), `${key} entries must be non-empty text, not ${describe(item)}`, 'quote the entry');
     }
-    const out: string[] = [];
-    for (const item of node.items as Node[]) {
-      if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
-        out.push(detach(String(item.value).trim()));
-      } else {
-        this.report(this.at(item), `${key} entries must be non-empty text, not ${describe(item)}`, 'quote the entry');
-      }
-    }
-    return compact(out);
   }
+  return compact(out);
+}
 
-  // ---- checks ----
-
-  private readChecks(node: Node | undefined, where: string, standalone: boolean): CheckOptions {
-    if (node === undefined) return {};
-    if (!isMap(node)) {
-      this.report(this.at(node), `${where} must be a mapping`, 'indent keys such as `status: [200-299]` under it');
-      return {};
-    }
-    if (standalone) this.checkKeys(node, CHECK_KEYS, `in ${where}`);
-    const checks: CheckOptions = {};
-    const status = this.readStatus(node);
-    if (status) checks.status = status;
-    const maxAge = this.readDurationValue(node, 'max_age', true);
-    if (maxAge) checks.maxAge = maxAge;
-    const keywords = this.readKeywords(node);
-    if (keywords) checks.keywords = keywords;
-    const selector = this.optionalString(node, 'selector');
-    const problem = selector === undefined ? undefined : selectorProblem(selector);
-    if (problem) {
-      this.report(this.valueAt(node, 'selector'), `selector ${JSON.stringify(selector)} is not valid CSS: ${problem}`, 'write a CSS selector such as "#content" or ".article"');
-    } else if (selector) {
-      checks.selector = selector;
-    }
-    const render = this.readRenderMode(node);
-    if (render) checks.render = render;
-    return checks;
+function readChecks(ctx: ReadContext, node: Node | undefined, where: string, standalone: boolean): CheckOptions {
+  if (node === undefined) return {};
+  if (!isMap(node)) {
+    ctx.report(ctx.at(node), `${where} must be a mapping`, 'indent keys such as `status: [200-299]` under it');
+    return {};
   }
-
-  private readRenderMode(map: YAMLMap): CheckOptions['render'] {
-    const value = this.optionalString(map, 'render');
-    if (value === undefined) return undefined;
-    if ((RENDER_MODES as readonly string[]).includes(value)) return value as CheckOptions['render'];
-    this.report(this.valueAt(map, 'render'), `render must be auto, always or never, not ${JSON.stringify(value)}`, 'write render: always');
-    return undefined;
+  if (standalone) ctx.checkKeys(node, CHECK_KEYS, `in ${where}`);
+  const checks: CheckOptions = {};
+  const status = readStatus(ctx, node);
+  if (status) checks.status = status;
+  const maxAge = readDurationValue(ctx, node, 'max_age', true);
+  if (maxAge) checks.maxAge = maxAge;
+  const keywords = readKeywords(ctx, node);
+  if (keywords) checks.keywords = keywords;
+  const selector = optionalString(ctx, node, 'selector');
+  const problem = selector === undefined ? undefined : selectorProblem(selector);
+  if (problem) {
+    ctx.report(ctx.valueAt(node, 'selector'), `selector ${JSON.stringify(selector)} is not valid CSS: ${problem}`, 'write a CSS selector such as "#content" or ".article"');
+  } else if (selector) {
+    checks.selector = selector;
   }
+  const render = readRenderMode(ctx, node);
+  if (render) checks.render = render;
+  return checks;
+}
 
-  // ---- per-host settings ----
+function readRenderMode(ctx: ReadContext, map: YAMLMap): CheckOptions['render'] {
+  const value = optionalString(ctx, map, 'render');
+  if (value === undefined) return undefined;
+  if ((RENDER_MODES as readonly string[]).includes(value)) return value as CheckOptions['render'];
+  ctx.report(ctx.valueAt(map, 'render'), `render must be auto, always or never, not ${JSON.stringify(value)}`, 'write render: always');
+  return undefined;
+}
 
-  private readHosts(node: Node | undefined): Record<string, HostSettings> {
-    const hosts: Record<string, HostSettings> = {};
-    if (node === undefined) return hosts;
-    if (!isMap(node)) {
-      this.report(this.at(node), 'hosts must be a mapping from host name to its settings', 'write hosts: { "www.example.gov.cn": { insecure: true } }');
-      return hosts;
-    }
-    for (const pair of node.items) {
-      const name = isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')
-        ? String(pair.key.value).trim().toLowerCase() : '';
-      if (!/^[a-z0-9.-]+(:\d+)?$/.test(name)) {
-        this.report(this.at(pair.key as Node), `hosts: ${JSON.stringify(name)} is not a host name`, 'write the host as in the URL, e.g. www.huainan.gov.cn');
-        continue;
-      }
-      const value = pair.value as Node;
-      if (!isMap(value)) {
-        this.report(this.at(value ?? (pair.key as Node)), `hosts: settings for ${name} must be a mapping`, 'e.g. { insecure: true, per_host_rate: 1 }');
-        continue;
-      }
-      hosts[name] = this.readHost(value);
-    }
+function readHosts(ctx: ReadContext, node: Node | undefined): Record<string, HostSettings> {
+  const hosts: Record<string, HostSettings> = {};
+  if (node === undefined) return hosts;
+  if (!isMap(node)) {
+    ctx.report(ctx.at(node), 'hosts must be a mapping from host name to its settings', 'write hosts: { "www.example.gov.cn": { insecure: true } }');
     return hosts;
   }
-
-  private readHost(map: YAMLMap): HostSettings {
-    this.checkKeys(map, HOST_KEYS, 'in a host');
-    const host: HostSettings = { headers: this.readStringMap(map, 'headers'), cookies: this.readStringMap(map, 'cookies') };
-    for (const rule of SETTING_RULES.filter((r) => r.key === 'per_host_rate' || r.key === 'per_host_concurrency')) {
-      const value = map.get(rule.key, true) as Node | undefined;
-      if (value === undefined) continue;
-      const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
-      if ('value' in parsed) host[rule.field as 'perHostRate' | 'perHostConcurrency'] = parsed.value;
-      else this.report(this.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
+  for (const pair of node.items) {
+    const name = isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')
+      ? String(pair.key.value).trim().toLowerCase() : '';
+    if (!/^[a-z0-9.-]+(:\d+)?$/.test(name)) {
+      ctx.report(ctx.at(pair.key as Node), `hosts: ${JSON.stringify(name)} is not a host name`, 'write the host as in the URL, e.g. www.huainan.gov.cn');
+      continue;
     }
-    const insecure = this.readBoolean(map, 'insecure');
-    if (insecure !== undefined) {
-      host.insecure = insecure;
+    const value = pair.value as Node;
+    if (!isMap(value)) {
+      ctx.report(ctx.at(value ?? (pair.key as Node)), `hosts: settings for ${name} must be a mapping`, 'e.g. { insecure: true, per_host_rate: 1 }');
+      continue;
     }
-    const render = this.readRenderMode(map);
-    if (render) host.render = render;
-    return host;
+    hosts[name] = readHost(ctx, value);
   }
+  return hosts;
+}
 
-  private readStringMap(map: YAMLMap, key: string): Record<string, string> {
-    const node = map.get(key, true) as Node | undefined;
-    const out: Record<string, string> = {};
-    if (node === undefined) return out;
-    if (!isMap(node)) {
-      this.report(this.at(node), `${key} must be a mapping of names to values`, `write ${key}: { Name: value }`);
-      return out;
-    }
-    for (const pair of node.items) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : '';
-      const value = isScalar(pair.value) ? pair.value.value : undefined;
-      // Header names and values travel on the wire: refuse what would break or smuggle a request.
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || (typeof value !== 'string' && typeof value !== 'number') || /[\r\n\0]/.test(String(value))) {
-        this.report(this.at(pair.key as Node), `${key}: ${JSON.stringify(name)} needs a plain name and a one-line text value`, `write ${key}: { Name: value }`);
-        continue;
-      }
-      out[name] = detach(String(value));
-    }
+function readHost(ctx: ReadContext, map: YAMLMap): HostSettings {
+  ctx.checkKeys(map, HOST_KEYS, 'in a host');
+  const host: HostSettings = { headers: readStringMap(ctx, map, 'headers'), cookies: readStringMap(ctx, map, 'cookies') };
+  for (const rule of SETTING_RULES.filter((r) => r.key === 'per_host_rate' || r.key === 'per_host_concurrency')) {
+    const value = map.get(rule.key, true) as Node | undefined;
+    if (value === undefined) continue;
+    const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
+    if ('value' in parsed) host[rule.field as 'perHostRate' | 'perHostConcurrency'] = parsed.value;
+    else ctx.report(ctx.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
+  }
+  const insecure = readBoolean(ctx, map, 'insecure');
+  if (insecure !== undefined) {
+    host.insecure = insecure;
+  }
+  const render = readRenderMode(ctx, map);
+  if (render) host.render = render;
+  return host;
+}
+
+function readStringMap(ctx: ReadContext, map: YAMLMap, key: string): Record<string, string> {
+  const node = map.get(key, true) as Node | undefined;
+  const out: Record<string, string> = {};
+  if (node === undefined) return out;
+  if (!isMap(node)) {
+    ctx.report(ctx.at(node), `${key} must be a mapping of names to values`, `write ${key}: { Name: value }`);
     return out;
   }
-
-  private readStatus(map: YAMLMap): StatusRange[] | undefined {
-    const node = map.get('status', true) as Node | undefined;
-    if (node === undefined) return undefined;
-    const items = isSeq(node) ? (node.items as Node[]) : [node];
-    const ranges: StatusRange[] = [];
-    for (const item of items) {
-      const range = isScalar(item) ? parseStatusRange(item.value) : undefined;
-      if (range) ranges.push(range);
-      else this.report(this.at(item), `status must list HTTP codes or ranges, not ${describe(item)}`, 'write status: [200-299, 301]');
+  for (const pair of node.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    // Header names and values travel on the wire: refuse what would break or smuggle a request.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || (typeof value !== 'string' && typeof value !== 'number') || /[\r\n\0]/.test(String(value))) {
+      ctx.report(ctx.at(pair.key as Node), `${key}: ${JSON.stringify(name)} needs a plain name and a one-line text value`, `write ${key}: { Name: value }`);
+      continue;
     }
-    return ranges.length > 0 ? compact(ranges) : undefined;
+    out[name] = detach(String(value));
   }
+  return out;
+}
 
-  private readKeywords(map: YAMLMap): KeywordRule | undefined {
-    const node = map.get('keywords', true) as Node | undefined;
-    if (node === undefined) return undefined;
-    const rule: KeywordRule = { all: [], any: [], none: [] };
-    if (isSeq(node)) {
-      rule.all = this.readStringList(map, 'keywords') ?? [];
-    } else if (isMap(node)) {
-      this.checkKeys(node, KEYWORD_KEYS, 'in keywords');
-      for (const key of KEYWORD_KEYS) rule[key] = this.readStringList(node, key) ?? [];
-    } else if (isScalar(node) && typeof node.value === 'string') {
-      rule.all = [detach(node.value.trim())];
-    } else {
-      this.report(this.at(node), `keywords must be a list or {all, any, none}, not ${describe(node)}`, 'write keywords: [预算, 决算]');
-      return undefined;
-    }
-    this.checkRegexes(node);
-    return rule;
+function readStatus(ctx: ReadContext, map: YAMLMap): StatusRange[] | undefined {
+  const node = map.get('status', true) as Node | undefined;
+  if (node === undefined) return undefined;
+  const items = isSeq(node) ? (node.items as Node[]) : [node];
+  const ranges: StatusRange[] = [];
+  for (const item of items) {
+    const range = isScalar(item) ? parseStatusRange(item.value) : undefined;
+    if (range) ranges.push(range);
+    else ctx.report(ctx.at(item), `status must list HTTP codes or ranges, not ${describe(item)}`, 'write status: [200-299, 301]');
   }
+  return ranges.length > 0 ? compact(ranges) : undefined;
+}
 
-  /** Each keyword entry is checked where it stands, so the message points at the bad pattern. */
-  private checkRegexes(node: Node): void {
-    const lists = isMap(node) ? node.items.map((pair) => pair.value as Node) : [node];
-    const entries = lists.flatMap((list) => (isSeq(list) ? (list.items as Node[]) : [list]));
-    for (const entry of entries) {
-      const compiled = isScalar(entry) && typeof entry.value === 'string' ? compileKeyword(entry.value) : undefined;
-      if (compiled && 'problem' in compiled) {
-        this.report(this.at(entry), compiled.problem, 'fix the pattern, or drop the slashes to match it as plain text');
-      }
-    }
+function readKeywords(ctx: ReadContext, map: YAMLMap): KeywordRule | undefined {
+  const node = map.get('keywords', true) as Node | undefined;
+  if (node === undefined) return undefined;
+  const rule: KeywordRule = { all: [], any: [], none: [] };
+  if (isSeq(node)) {
+    rule.all = readStringList(ctx, map, 'keywords') ?? [];
+  } else if (isMap(node)) {
+    ctx.checkKeys(node, KEYWORD_KEYS, 'in keywords');
+    for (const key of KEYWORD_KEYS) rule[key] = readStringList(ctx, node, key) ?? [];
+  } else if (isScalar(node) && typeof node.value === 'string') {
+    rule.all = [detach(node.value.trim())];
+  } else {
+    ctx.report(ctx.at(node), `keywords must be a list or {all, any, none}, not ${describe(node)}`, 'write keywords: [预算, 决算]');
+    return undefined;
   }
+  checkRegexes(ctx, node);
+  return rule;
+}
 
-  // ---- the indicator tree ----
-
-  private readIndicatorList(map: YAMLMap, key: string, parentId: string, inherited: Inherited, depth: number): Indicator[] | undefined {
-    const node = map.get(key, true) as Node | undefined;
-    if (node === undefined) return undefined;
-    if (!isSeq(node)) {
-      this.report(this.at(node), `${key} must be a list of indicators`, 'start each indicator with "- title: ..."');
-      return undefined;
-    }
-    return compact((node.items as Node[]).flatMap((item, index) => {
-      const indicator = this.readIndicator(item, index, parentId, inherited, depth);
-      return indicator ? [indicator] : [];
-    }));
-  }
-
-  /** An indicator at `depth`, 1 for the top level. */
-  private readIndicator(node: Node, index: number, parentId: string, inherited: Inherited, depth: number): Indicator | undefined {
-    const position = this.at(node);
-    if (!isMap(node)) {
-      this.report(position, `an indicator must be a mapping, not ${describe(node)}`, 'write "- title: ...", "weight: N" and evidence or indicators');
-      return undefined;
-    }
-    this.checkKeys(node, INDICATOR_KEYS, 'in an indicator');
-    const id = this.readId(node) ?? (parentId ? `${parentId}.${index + 1}` : String(index + 1));
-    this.claimId(id, node);
-    const title = this.optionalString(node, 'title') ?? id;
-    const weight = this.readWeight(node, id);
-    const checks = inherit(inherited, this.readChecks(node, 'indicator', false));
-
-    const indicator: Indicator = { id, title, weight, children: [], position, span: this.spanOf(node) };
-    const requirement = this.optionalString(node, 'requirement');
-    if (requirement) indicator.requirement = requirement;
-
-    if (node.has('indicators') && node.has('evidence')) {
-      this.report(this.valueAt(node, 'evidence'), `indicator ${id} has both indicators and evidence`,
-        'move the evidence into a child indicator, or the children into their own indicator');
-    }
-    if (node.has('indicators') && depth >= MAX_INDICATOR_DEPTH) {
-      this.report(this.valueAt(node, 'indicators'), `indicators nest more than ${MAX_INDICATOR_DEPTH} levels deep here`,
-        'published tables have three or four levels: check the indentation, or flatten the tree');
-    } else if (node.has('indicators')) {
-      indicator.children = this.readIndicatorList(node, 'indicators', id, checks, depth + 1) ?? [];
-      if (isSeq(node.get('indicators', true)) && indicator.children.length === 0) {
-        this.report(this.valueAt(node, 'indicators'), `indicator ${id} has an empty indicators list`,
-          'add child indicators, or write `evidence: []` if the table cites nothing for it');
-      }
-      if (node.has('weight')) this.warnOnWeightSum(indicator, node);
-    } else {
-      indicator.evidence = this.readEvidenceList(node, id, checks);
-    }
-    return indicator;
-  }
-
-  /** Ids as written: an unquoted `id: 1.10` is a number to YAML, but "1.10" to the user. */
-  private readId(node: YAMLMap): string | undefined {
-    const value = node.get('id', true) as Node | undefined;
-    if (isScalar(value) && typeof value.value === 'number' && value.source) return detach(value.source);
-    const id = this.optionalString(node, 'id');
-    // Ids are printed raw in tables and diagnostics, so they must not carry terminal controls.
-    if (id !== undefined && /[\u0000-\u001f\u007f-\u009f]/.test(id)) {
-      this.report(this.valueAt(node, 'id'), `id ${JSON.stringify(id)} contains control characters`, 'use letters, digits, dots and CJK characters');
-      return undefined;
-    }
-    return id;
-  }
-
-  private claimId(id: string, node: YAMLMap): void {
-    const earlier = this.seenIds.get(id);
-    const pos = this.valueAt(node, 'id');
-    if (earlier) {
-      this.report(pos, `duplicate indicator id "${id}" (first used at line ${earlier.line})`, 'give each indicator its own id');
-    } else {
-      this.seenIds.set(id, pos);
+/** Each keyword entry is checked where it stands, so the message points at the bad pattern. */
+function checkRegexes(ctx: ReadContext, node: Node): void {
+  const lists = isMap(node) ? node.items.map((pair) => pair.value as Node) : [node];
+  const entries = lists.flatMap((list) => (isSeq(list) ? (list.items as Node[]) : [list]));
+  for (const entry of entries) {
+    const compiled = isScalar(entry) && typeof entry.value === 'string' ? compileKeyword(entry.value) : undefined;
+    if (compiled && 'problem' in compiled) {
+      ctx.report(ctx.at(entry), compiled.problem, 'fix the pattern, or drop the slashes to match it as plain text');
     }
   }
+}
 
-  private readWeight(node: YAMLMap, id: string): number {
-    // A `<<` key was reported already; what it would have merged in is not missing as well.
-    if (!node.has('weight') && hasMergeKey(node)) return 0;
-    if (!node.has('weight')) {
-      this.report(this.at(node), `indicator ${id} has no weight`, 'add `weight: N`, the points it is worth');
-      return 0;
-    }
-    const value = node.get('weight', true) as Node;
-    const weight = isScalar(value) ? value.value : undefined;
-    if (typeof weight === 'string' && weight.trim() !== '' && Number.isFinite(Number(weight))) {
-      this.report(this.at(value), `weight must be a number, not the text ${JSON.stringify(weight)}`, `remove the quotes: weight: ${weight.trim()}`);
-      return 0;
-    }
-    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
-      this.report(this.at(value), `weight must be a ${typeof weight === 'number' ? 'finite ' : ''}number, not ${describe(value)}`, 'write weight: 3');
-      return 0;
-    }
-    if (weight < 0) {
-      this.report(this.at(value), `weight must be a number of at least 0, not ${weight}`, 'use weight: 0 or more');
-      return 0;
-    }
-    return weight;
+function readIndicatorList(ctx: ReadContext, map: YAMLMap, key: string, parentId: string, inherited: Inherited, depth: number): Indicator[] | undefined {
+  const node = map.get(key, true) as Node | undefined;
+  if (node === undefined) return undefined;
+  if (!isSeq(node)) {
+    ctx.report(ctx.at(node), `${key} must be a list of indicators`, 'start each indicator with "- title: ..."');
+    return undefined;
   }
+  return compact((node.items as Node[]).flatMap((item, index) => {
+    const indicator = readIndicator(ctx, item, index, parentId, inherited, depth);
+    return indicator ? [indicator] : [];
+  }));
+}
 
-  private warnOnWeightSum(indicator: Indicator, node: YAMLMap): void {
-    if (indicator.children.length === 0) return;
-    const sum = indicator.children.reduce((total, child) => total + child.weight, 0);
-    if (Math.abs(sum - indicator.weight) > 1e-9) {
-      this.report(this.valueAt(node, 'weight'),
-        `indicator ${indicator.id} has weight ${indicator.weight}, but its children add up to ${round(sum)}`,
-        'make the weights agree; the score uses the children\'s weights', 'warning');
-    }
+/** An indicator at `depth`, 1 for the top level. */
+function readIndicator(ctx: ReadContext, node: Node, index: number, parentId: string, inherited: Inherited, depth: number): Indicator | undefined {
+  const position = ctx.at(node);
+  if (!isMap(node)) {
+    ctx.report(position, `an indicator must be a mapping, not ${describe(node)}`, 'write "- title: ...", "weight: N" and evidence or indicators');
+    return undefined;
   }
+  ctx.checkKeys(node, INDICATOR_KEYS, 'in an indicator');
+  const id = readId(ctx, node) ?? (parentId ? `${parentId}.${index + 1}` : String(index + 1));
+  claimId(ctx, id, node);
+  const title = optionalString(ctx, node, 'title') ?? id;
+  const weight = readWeight(ctx, node, id);
+  const checks = inherit(inherited, readChecks(ctx, node, 'indicator', false));
 
-  private readEvidenceList(node: YAMLMap, id: string, inherited: Inherited): Evidence[] {
-    const list = node.get('evidence', true) as Node | undefined;
-    if (list === undefined && hasMergeKey(node)) return [];
-    if (list === undefined) {
-      this.report(this.at(node), `indicator ${id} has neither evidence nor child indicators`,
-        'add `evidence: [...]`, or `evidence: []` if the table cites none');
-      return [];
-    }
-    if (!isSeq(list)) {
-      this.report(this.at(list), 'evidence must be a list', 'start each entry with "- url: ..."');
-      return [];
-    }
-    return compact((list.items as Node[]).flatMap((item) => {
-      const evidence = this.readEvidence(item, inherited);
-      return evidence ? [evidence] : [];
-    }));
-  }
+  const indicator: Indicator = { id, title, weight, children: [], position, span: ctx.spanOf(node) };
+  const requirement = optionalString(ctx, node, 'requirement');
+  if (requirement) indicator.requirement = requirement;
 
-  private readEvidence(node: Node, inherited: Inherited): Evidence | undefined {
-    const position = this.at(node);
-    if (isScalar(node) && typeof node.value === 'string') {
-      const url = this.checkUrl(node.value, position);
-      return url ? { title: url, url, checks: this.checksPool.of(inherit(inherited, {})), position } : undefined;
-    }
-    if (!isMap(node)) {
-      this.report(position, `evidence must be a mapping with a url, not ${describe(node)}`, 'write "- title: ...", "url: https://..."');
-      return undefined;
-    }
-    this.checkKeys(node, EVIDENCE_KEYS, 'in evidence');
-    const rawUrl = node.get('url', true) as Node | undefined;
-    if (rawUrl === undefined && hasMergeKey(node)) return undefined;
-    if (rawUrl === undefined) {
-      this.report(position, 'evidence has no url', 'add `url: https://...`');
-      return undefined;
-    }
-    const url = isScalar(rawUrl) && typeof rawUrl.value === 'string'
-      ? this.checkUrl(rawUrl.value, this.at(rawUrl))
-      : (this.report(this.at(rawUrl), `url must be text, not ${describe(rawUrl)}`, 'write url: https://...'), undefined);
-    const checks = this.checksPool.of(inherit(inherited, this.readChecks(node, 'evidence', false)));
-    if (!url) return undefined;
-    return { title: this.optionalString(node, 'title') ?? url, url, checks, position };
+  if (node.has('indicators') && node.has('evidence')) {
+    ctx.report(ctx.valueAt(node, 'evidence'), `indicator ${id} has both indicators and evidence`,
+      'move the evidence into a child indicator, or the children into their own indicator');
   }
+  if (node.has('indicators') && depth >= MAX_INDICATOR_DEPTH) {
+    ctx.report(ctx.valueAt(node, 'indicators'), `indicators nest more than ${MAX_INDICATOR_DEPTH} levels deep here`,
+      'published tables have three or four levels: check the indentation, or flatten the tree');
+  } else if (node.has('indicators')) {
+    indicator.children = readIndicatorList(ctx, node, 'indicators', id, checks, depth + 1) ?? [];
+    if (isSeq(node.get('indicators', true)) && indicator.children.length === 0) {
+      ctx.report(ctx.valueAt(node, 'indicators'), `indicator ${id} has an empty indicators list`,
+        'add child indicators, or write `evidence: []` if the table cites nothing for it');
+    }
+    if (node.has('weight')) warnOnWeightSum(ctx, indicator, node);
+  } else {
+    indicator.evidence = readEvidenceList(ctx, node, id, checks);
+  }
+  return indicator;
+}
 
-  /** Messages show the URL with any password masked, and cut short: it is printed, and logged in CI. */
-  private checkUrl(value: string, pos: SourcePosition): string | undefined {
-    const shown = clip(JSON.stringify(maskCredentials(value)));
-    if (/^\s|\s$/u.test(value)) {
-      this.report(pos, `url ${shown} has leading or trailing whitespace`,
-        'remove the spaces (tables copied from web pages often carry non-breaking spaces)');
-      return undefined;
-    }
-    // The URL parser drops tabs and line breaks inside a URL and controls at its ends, so "h\tttp://…" would
-    // pass, and be fetched as one address but printed as another.
-    if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
-      this.report(pos, `url ${shown} contains a control character, such as a tab or a line break`,
-        'write the URL on one line, without tabs; retype it if it was copied from a document');
-      return undefined;
-    }
-    let parsed: URL;
-    try {
-      parsed = new URL(value);
-    } catch {
-      this.report(pos, `invalid url ${shown}`, 'write a full address starting with https://');
-      return undefined;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      this.report(pos, `url must use http or https, not ${clip(parsed.protocol.slice(0, -1), 20)}`,
-        'use the http:// or https:// address of the web page that shows the evidence');
-      return undefined;
-    }
-    if (parsed.href.length > MAX_URL_LENGTH) {
-      this.report(pos, `url is ${parsed.href.length} characters long, more than the ${MAX_URL_LENGTH} a web server accepts`,
-        'cite the page\'s own address, as the browser shows it; a URL this long is usually pasted text');
-      return undefined;
-    }
-    if (parsed.username || parsed.password) {
-      this.report(pos, `url ${clip(JSON.stringify(maskCredentials(parsed.href)))} has a user name or password in it`,
-        `remove them from the URL and put credentials in hosts."${clip(parsed.host, 60)}".headers, e.g. Authorization: "Basic …"; URLs are printed in every report`);
-      return undefined;
-    }
-    return detach(value);
+/** Ids as written: an unquoted `id: 1.10` is a number to YAML, but "1.10" to the user. */
+function readId(ctx: ReadContext, node: YAMLMap): string | undefined {
+  const value = node.get('id', true) as Node | undefined;
+  if (isScalar(value) && typeof value.value === 'number' && value.source) return detach(value.source);
+  const id = optionalString(ctx, node, 'id');
+  // Ids are printed raw in tables and diagnostics, so they must not carry terminal controls.
+  if (id !== undefined && /[\u0000-\u001f\u007f-\u009f]/.test(id)) {
+    ctx.report(ctx.valueAt(node, 'id'), `id ${JSON.stringify(id)} contains control characters`, 'use letters, digits, dots and CJK characters');
+    return undefined;
   }
+  return id;
+}
+
+function claimId(ctx: ReadContext, id: string, node: YAMLMap): void {
+  const earlier = ctx.seenIds.get(id);
+  const pos = ctx.valueAt(node, 'id');
+  if (earlier) {
+    ctx.report(pos, `duplicate indicator id "${id}" (first used at line ${earlier.line})`, 'give each indicator its own id');
+  } else {
+    ctx.seenIds.set(id, pos);
+  }
+}
+
+function readWeight(ctx: ReadContext, node: YAMLMap, id: string): number {
+  // A `<<` key was reported already; what it would have merged in is not missing as well.
+  if (!node.has('weight') && hasMergeKey(node)) return 0;
+  if (!node.has('weight')) {
+    ctx.report(ctx.at(node), `indicator ${id} has no weight`, 'add `weight: N`, the points it is worth');
+    return 0;
+  }
+  const value = node.get('weight', true) as Node;
+  const weight = isScalar(value) ? value.value : undefined;
+  if (typeof weight === 'string' && weight.trim() !== '' && Number.isFinite(Number(weight))) {
+    ctx.report(ctx.at(value), `weight must be a number, not the text ${JSON.stringify(weight)}`, `remove the quotes: weight: ${weight.trim()}`);
+    return 0;
+  }
+  if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+    ctx.report(ctx.at(value), `weight must be a ${typeof weight === 'number' ? 'finite ' : ''}number, not ${describe(value)}`, 'write weight: 3');
+    return 0;
+  }
+  if (weight < 0) {
+    ctx.report(ctx.at(value), `weight must be a number of at least 0, not ${weight}`, 'use weight: 0 or more');
+    return 0;
+  }
+  return weight;
+}
+
+function warnOnWeightSum(ctx: ReadContext, indicator: Indicator, node: YAMLMap): void {
+  if (indicator.children.length === 0) return;
+  const sum = indicator.children.reduce((total, child) => total + child.weight, 0);
+  if (Math.abs(sum - indicator.weight) > 1e-9) {
+    ctx.report(ctx.valueAt(node, 'weight'),
+      `indicator ${indicator.id} has weight ${indicator.weight}, but its children add up to ${round(sum)}`,
+      'make the weights agree; the score uses the children\'s weights', 'warning');
+  }
+}
+
+function readEvidenceList(ctx: ReadContext, node: YAMLMap, id: string, inherited: Inherited): Evidence[] {
+  const list = node.get('evidence', true) as Node | undefined;
+  if (list === undefined && hasMergeKey(node)) return [];
+  if (list === undefined) {
+    ctx.report(ctx.at(node), `indicator ${id} has neither evidence nor child indicators`,
+      'add `evidence: [...]`, or `evidence: []` if the table cites none');
+    return [];
+  }
+  if (!isSeq(list)) {
+    ctx.report(ctx.at(list), 'evidence must be a list', 'start each entry with "- url: ..."');
+    return [];
+  }
+  return compact((list.items as Node[]).flatMap((item) => {
+    const evidence = readEvidence(ctx, item, inherited);
+    return evidence ? [evidence] : [];
+  }));
+}
+
+function readEvidence(ctx: ReadContext, node: Node, inherited: Inherited): Evidence | undefined {
+  const position = ctx.at(node);
+  if (isScalar(node) && typeof node.value === 'string') {
+    const url = checkUrl(ctx, node.value, position);
+    return url ? { title: url, url, checks: ctx.checksPool.of(inherit(inherited, {})), position } : undefined;
+  }
+  if (!isMap(node)) {
+    ctx.report(position, `evidence must be a mapping with a url, not ${describe(node)}`, 'write "- title: ...", "url: https://..."');
+    return undefined;
+  }
+  ctx.checkKeys(node, EVIDENCE_KEYS, 'in evidence');
+  const rawUrl = node.get('url', true) as Node | undefined;
+  if (rawUrl === undefined && hasMergeKey(node)) return undefined;
+  if (rawUrl === undefined) {
+    ctx.report(position, 'evidence has no url', 'add `url: https://...`');
+    return undefined;
+  }
+  const url = isScalar(rawUrl) && typeof rawUrl.value === 'string'
+    ? checkUrl(ctx, rawUrl.value, ctx.at(rawUrl))
+    : (ctx.report(ctx.at(rawUrl), `url must be text, not ${describe(rawUrl)}`, 'write url: https://...'), undefined);
+  const checks = ctx.checksPool.of(inherit(inherited, readChecks(ctx, node, 'evidence', false)));
+  if (!url) return undefined;
+  return { title: optionalString(ctx, node, 'title') ?? url, url, checks, position };
+}
+
+/** Messages show the URL with any password masked, and cut short: it is printed, and logged in CI. */
+function checkUrl(ctx: ReadContext, value: string, pos: SourcePosition): string | undefined {
+  const shown = clip(JSON.stringify(maskCredentials(value)));
+  if (/^\s|\s$/u.test(value)) {
+    ctx.report(pos, `url ${shown} has leading or trailing whitespace`,
+      'remove the spaces (tables copied from web pages often carry non-breaking spaces)');
+    return undefined;
+  }
+  // The URL parser drops tabs and line breaks inside a URL and controls at its ends, so "h\tttp://…" would
+  // pass, and be fetched as one address but printed as another.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    ctx.report(pos, `url ${shown} contains a control character, such as a tab or a line break`,
+      'write the URL on one line, without tabs; retype it if it was copied from a document');
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    ctx.report(pos, `invalid url ${shown}`, 'write a full address starting with https://');
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    ctx.report(pos, `url must use http or https, not ${clip(parsed.protocol.slice(0, -1), 20)}`,
+      'use the http:// or https:// address of the web page that shows the evidence');
+    return undefined;
+  }
+  if (parsed.href.length > MAX_URL_LENGTH) {
+    ctx.report(pos, `url is ${parsed.href.length} characters long, more than the ${MAX_URL_LENGTH} a web server accepts`,
+      'cite the page\'s own address, as the browser shows it; a URL this long is usually pasted text');
+    return undefined;
+  }
+  if (parsed.username || parsed.password) {
+    ctx.report(pos, `url ${clip(JSON.stringify(maskCredentials(parsed.href)))} has a user name or password in it`,
+      `remove them from the URL and put credentials in hosts."${clip(parsed.host, 60)}".headers, e.g. Authorization: "Basic …"; URLs are printed in every report`);
+    return undefined;
+  }
+  return detach(value);
 }
 
 /**

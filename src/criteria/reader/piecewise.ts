@@ -1,4 +1,4 @@
-import { isScalar, isSeq, LineCounter } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml } from './yaml-parse.js';
 import { unsupportedNodes } from './yaml-unsupported.js';
@@ -109,14 +109,6 @@ function isBlankOrComment(text: string, from: number): boolean {
 function nextLine(text: string, from: number): number {
   const nl = text.indexOf('\n', from);
   return nl === -1 ? text.length : nl + 1;
-}
-
-/** The line starts yaml's parser records for a whole text: offset 0 and after every "\n" ("\r\n" ends with one). */
-export function countLines(text: string): LineCounter {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
-  return lines;
 }
 
 /**
