@@ -11,6 +11,7 @@ import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
 import { countLines, ReadContext } from './reader/context.js';
+import { optionalString, readBoolean, readStringList } from './reader/scalars.js';
 import { CHECK_KEYS, EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, KEYWORD_KEYS, RENDER_MODES, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
 import { clip, compact, describe, detach, round } from './reader/values.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
@@ -262,16 +263,6 @@ function readRoot<T extends GiveUp = never>(
   };
 }
 
-function optionalString(ctx: ReadContext, map: YAMLMap, key: string): string | undefined {
-  const node = map.get(key, true) as Node | undefined;
-  if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-  if (isScalar(node) && typeof node.value === 'string') return detach(node.value.trim());
-  // As written: `title: 1.10` is "1.10" to the user, not 1.1.
-  if (isScalar(node) && typeof node.value === 'number') return detach((node.source ?? String(node.value)).trim());
-  ctx.report(ctx.at(node), `${key} must be text, not ${describe(node)}`, `write ${key}: "..."`);
-  return undefined;
-}
-
 function readVersion(ctx: ReadContext, root: YAMLMap): void {
   const node = root.get('version', true) as Node | undefined;
   if (node === undefined) {
@@ -325,32 +316,6 @@ function readDurationValue(ctx: ReadContext, map: YAMLMap, key: string, presets:
     ctx.report(ctx.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
   }
   return parsed;
-}
-
-function readBoolean(ctx: ReadContext, map: YAMLMap, key: string): boolean | undefined {
-  const node = map.get(key, true) as Node | undefined;
-  if (node === undefined) return undefined;
-  if (isScalar(node) && typeof node.value === 'boolean') return node.value;
-  ctx.report(ctx.at(node), `${key} must be true or false, not ${describe(node)}`, `write ${key}: true`);
-  return undefined;
-}
-
-function readStringList(ctx: ReadContext, map: YAMLMap, key: string): string[] | undefined {
-  const node = map.get(key, true) as Node | undefined;
-  if (node === undefined) return undefined;
-  if (!isSeq(node)) {
-    ctx.report(ctx.at(node), `${key} must be a list`, `write ${key}: [word, word]`);
-    return undefined;
-  }
-  const out: string[] = [];
-  for (const item of node.items as Node[]) {
-    if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
-      out.push(detach(String(item.value).trim()));
-    } else {
-      ctx.report(ctx.at(item), `${key} entries must be non-empty text, not ${describe(item)}`, 'quote the entry');
-    }
-  }
-  return compact(out);
 }
 
 function readChecks(ctx: ReadContext, node: Node | undefined, where: string, standalone: boolean): CheckOptions {
