@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
-import { compileKeyword } from './keyword.js';
-import { selectorProblem } from './selector.js';
 // From its own module, not notify/index.js: that one also brings the sender, and with it undici,
 // which loading a criteria file (`audit validate`) has no use for.
 import { parseNotifyTarget } from '../notify/targets.js';
-import { parseDuration } from './duration.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
 import { countLines, ReadContext } from './reader/context.js';
+import { inherit, readChecks, readRenderMode, type Inherited } from './reader/checks.js';
 import { optionalString, readBoolean, readStringList } from './reader/scalars.js';
-import { CHECK_KEYS, EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, KEYWORD_KEYS, RENDER_MODES, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
+import { EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
 import { clip, compact, describe, detach, round } from './reader/values.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
 import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
 import { hasMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
 import type {
-  CheckOptions, Criteria, Evidence, HostSettings, Indicator, KeywordRule, Settings, SourcePosition, StatusRange,
+  Criteria, Evidence, HostSettings, Indicator, Settings, SourcePosition,
 } from './types.js';
 
 /**
@@ -92,17 +90,6 @@ function readCriteria(text: string, file: string, piecewise: boolean): Read {
   // A fresh context, so nothing an abandoned piecewise attempt reported survives.
   const ctx = new ReadContext(text, file);
   return { criteria: readWhole(ctx), diagnostics: ctx.diagnostics, path: split ? 'fallback' : 'whole' };
-}
-
-type Inherited = CheckOptions & { status: StatusRange[] };
-
-/**
- * The checks in force under a node: what it inherits, overridden by its own. As `{ ...inherited, ...own }`,
- * key order included; but V8 gave each object spread from a spread object a hidden class of its own, some
- * 150 bytes apiece (20,000 indicators kept 40,000 of them, about 8 MB), where Object.assign shares one.
- */
-function inherit(inherited: Inherited, own: CheckOptions): Inherited {
-  return Object.assign({}, inherited, own);
 }
 
 /** Reads the file as one YAML document. */
@@ -306,52 +293,6 @@ function readNotifyTargets(ctx: ReadContext, settings: YAMLMap): string[] {
   return specs;
 }
 
-function readDurationValue(ctx: ReadContext, map: YAMLMap, key: string, presets: boolean) {
-  const node = map.get(key, true) as Node | undefined;
-  if (node === undefined) return undefined;
-  const raw = isScalar(node) ? node.value : undefined;
-  const parsed = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(typeof raw === 'string' ? detach(raw) : raw, { presets }) : undefined;
-  if (!parsed) {
-    const options = presets ? '14d, 2w, 6mo, 1y, P6M, or a preset: news, notice, statutory' : '20s, 1m, PT30S';
-    ctx.report(ctx.at(node), `${key} is not a valid duration: ${describe(node)}`, `use a duration such as ${options}`);
-  }
-  return parsed;
-}
-
-function readChecks(ctx: ReadContext, node: Node | undefined, where: string, standalone: boolean): CheckOptions {
-  if (node === undefined) return {};
-  if (!isMap(node)) {
-    ctx.report(ctx.at(node), `${where} must be a mapping`, 'indent keys such as `status: [200-299]` under it');
-    return {};
-  }
-  if (standalone) ctx.checkKeys(node, CHECK_KEYS, `in ${where}`);
-  const checks: CheckOptions = {};
-  const status = readStatus(ctx, node);
-  if (status) checks.status = status;
-  const maxAge = readDurationValue(ctx, node, 'max_age', true);
-  if (maxAge) checks.maxAge = maxAge;
-  const keywords = readKeywords(ctx, node);
-  if (keywords) checks.keywords = keywords;
-  const selector = optionalString(ctx, node, 'selector');
-  const problem = selector === undefined ? undefined : selectorProblem(selector);
-  if (problem) {
-    ctx.report(ctx.valueAt(node, 'selector'), `selector ${JSON.stringify(selector)} is not valid CSS: ${problem}`, 'write a CSS selector such as "#content" or ".article"');
-  } else if (selector) {
-    checks.selector = selector;
-  }
-  const render = readRenderMode(ctx, node);
-  if (render) checks.render = render;
-  return checks;
-}
-
-function readRenderMode(ctx: ReadContext, map: YAMLMap): CheckOptions['render'] {
-  const value = optionalString(ctx, map, 'render');
-  if (value === undefined) return undefined;
-  if ((RENDER_MODES as readonly string[]).includes(value)) return value as CheckOptions['render'];
-  ctx.report(ctx.valueAt(map, 'render'), `render must be auto, always or never, not ${JSON.stringify(value)}`, 'write render: always');
-  return undefined;
-}
-
 function readHosts(ctx: ReadContext, node: Node | undefined): Record<string, HostSettings> {
   const hosts: Record<string, HostSettings> = {};
   if (node === undefined) return hosts;
@@ -414,50 +355,6 @@ function readStringMap(ctx: ReadContext, map: YAMLMap, key: string): Record<stri
     out[name] = detach(String(value));
   }
   return out;
-}
-
-function readStatus(ctx: ReadContext, map: YAMLMap): StatusRange[] | undefined {
-  const node = map.get('status', true) as Node | undefined;
-  if (node === undefined) return undefined;
-  const items = isSeq(node) ? (node.items as Node[]) : [node];
-  const ranges: StatusRange[] = [];
-  for (const item of items) {
-    const range = isScalar(item) ? parseStatusRange(item.value) : undefined;
-    if (range) ranges.push(range);
-    else ctx.report(ctx.at(item), `status must list HTTP codes or ranges, not ${describe(item)}`, 'write status: [200-299, 301]');
-  }
-  return ranges.length > 0 ? compact(ranges) : undefined;
-}
-
-function readKeywords(ctx: ReadContext, map: YAMLMap): KeywordRule | undefined {
-  const node = map.get('keywords', true) as Node | undefined;
-  if (node === undefined) return undefined;
-  const rule: KeywordRule = { all: [], any: [], none: [] };
-  if (isSeq(node)) {
-    rule.all = readStringList(ctx, map, 'keywords') ?? [];
-  } else if (isMap(node)) {
-    ctx.checkKeys(node, KEYWORD_KEYS, 'in keywords');
-    for (const key of KEYWORD_KEYS) rule[key] = readStringList(ctx, node, key) ?? [];
-  } else if (isScalar(node) && typeof node.value === 'string') {
-    rule.all = [detach(node.value.trim())];
-  } else {
-    ctx.report(ctx.at(node), `keywords must be a list or {all, any, none}, not ${describe(node)}`, 'write keywords: [预算, 决算]');
-    return undefined;
-  }
-  checkRegexes(ctx, node);
-  return rule;
-}
-
-/** Each keyword entry is checked where it stands, so the message points at the bad pattern. */
-function checkRegexes(ctx: ReadContext, node: Node): void {
-  const lists = isMap(node) ? node.items.map((pair) => pair.value as Node) : [node];
-  const entries = lists.flatMap((list) => (isSeq(list) ? (list.items as Node[]) : [list]));
-  for (const entry of entries) {
-    const compiled = isScalar(entry) && typeof entry.value === 'string' ? compileKeyword(entry.value) : undefined;
-    if (compiled && 'problem' in compiled) {
-      ctx.report(ctx.at(entry), compiled.problem, 'fix the pattern, or drop the slashes to match it as plain text');
-    }
-  }
 }
 
 function readIndicatorList(ctx: ReadContext, map: YAMLMap, key: string, parentId: string, inherited: Inherited, depth: number): Indicator[] | undefined {
@@ -662,12 +559,3 @@ export function maskCredentials(url: string): string {
   });
 }
 
-function parseStatusRange(value: unknown): StatusRange | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599) return { min: value, max: value };
-  if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(value);
-  if (!match) return undefined;
-  const min = Number(match[1]);
-  const max = Number(match[2] ?? match[1]);
-  return min >= 100 && max <= 599 && min <= max ? { min, max } : undefined;
-}
