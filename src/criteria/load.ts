@@ -1,23 +1,20 @@
 import { createHash } from 'node:crypto';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
-// From its own module, not notify/index.js: that one also brings the sender, and with it undici,
-// which loading a criteria file (`audit validate`) has no use for.
-import { parseNotifyTarget } from '../notify/targets.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
-import { defaultSettings, parseSetting, SETTING_RULES } from './settings.js';
 import { readCriteriaSource } from './source.js';
 import { countLines, ReadContext } from './reader/context.js';
-import { inherit, readChecks, readRenderMode, type Inherited } from './reader/checks.js';
-import { optionalString, readBoolean, readStringList } from './reader/scalars.js';
-import { EVIDENCE_KEYS, HOST_KEYS, INDICATOR_KEYS, ROOT_KEYS, SETTINGS_KEYS } from './reader/keys.js';
+import { inherit, readChecks, type Inherited } from './reader/checks.js';
+import { optionalString } from './reader/scalars.js';
+import { readHosts, readSettings } from './reader/settings.js';
+import { EVIDENCE_KEYS, INDICATOR_KEYS, ROOT_KEYS } from './reader/keys.js';
 import { clip, compact, describe, detach, round } from './reader/values.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
 import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
 import { hasMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
 import type {
-  Criteria, Evidence, HostSettings, Indicator, Settings, SourcePosition,
+  Criteria, Evidence, Indicator, SourcePosition,
 } from './types.js';
 
 /**
@@ -257,104 +254,6 @@ function readVersion(ctx: ReadContext, root: YAMLMap): void {
   } else if (!isScalar(node) || node.value !== 1) {
     ctx.report(ctx.at(node), `unsupported version ${describe(node)}`, 'this tool reads `version: 1`');
   }
-}
-
-function readSettings(ctx: ReadContext, node: Node | undefined): Settings {
-  const settings = defaultSettings();
-  if (node === undefined) return settings;
-  if (!isMap(node)) {
-    ctx.report(ctx.at(node), 'settings must be a mapping', 'indent keys such as `concurrency: 8` under settings:');
-    return settings;
-  }
-  ctx.checkKeys(node, SETTINGS_KEYS, 'in settings');
-  for (const rule of SETTING_RULES) {
-    const value = node.get(rule.key, true) as Node | undefined;
-    if (value === undefined) continue;
-    const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
-    if ('value' in parsed) settings[rule.field] = parsed.value;
-    else ctx.report(ctx.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
-  }
-  settings.userAgent = optionalString(ctx, node, 'user_agent') ?? settings.userAgent;
-  settings.soft404Phrases = readStringList(ctx, node, 'soft_404_phrases') ?? [];
-  settings.notify = readNotifyTargets(ctx, node);
-  settings.blockPrivate = readBoolean(ctx, node, 'block_private') ?? false;
-  // Added to the defaults: a file cannot switch off the redaction of well-known credentials.
-  settings.redact = [...new Set([...settings.redact, ...(readStringList(ctx, node, 'redact') ?? []).map((name) => name.toLowerCase())])];
-  return settings;
-}
-
-function readNotifyTargets(ctx: ReadContext, settings: YAMLMap): string[] {
-  const specs = readStringList(ctx, settings, 'notify') ?? [];
-  const list = settings.get('notify', true);
-  specs.forEach((spec, i) => {
-    const parsed = parseNotifyTarget(spec);
-    if ('problem' in parsed) ctx.report(ctx.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in the README');
-  });
-  return specs;
-}
-
-function readHosts(ctx: ReadContext, node: Node | undefined): Record<string, HostSettings> {
-  const hosts: Record<string, HostSettings> = {};
-  if (node === undefined) return hosts;
-  if (!isMap(node)) {
-    ctx.report(ctx.at(node), 'hosts must be a mapping from host name to its settings', 'write hosts: { "www.example.gov.cn": { insecure: true } }');
-    return hosts;
-  }
-  for (const pair of node.items) {
-    const name = isScalar(pair.key) && (typeof pair.key.value === 'string' || typeof pair.key.value === 'number')
-      ? String(pair.key.value).trim().toLowerCase() : '';
-    if (!/^[a-z0-9.-]+(:\d+)?$/.test(name)) {
-      ctx.report(ctx.at(pair.key as Node), `hosts: ${JSON.stringify(name)} is not a host name`, 'write the host as in the URL, e.g. www.huainan.gov.cn');
-      continue;
-    }
-    const value = pair.value as Node;
-    if (!isMap(value)) {
-      ctx.report(ctx.at(value ?? (pair.key as Node)), `hosts: settings for ${name} must be a mapping`, 'e.g. { insecure: true, per_host_rate: 1 }');
-      continue;
-    }
-    hosts[name] = readHost(ctx, value);
-  }
-  return hosts;
-}
-
-function readHost(ctx: ReadContext, map: YAMLMap): HostSettings {
-  ctx.checkKeys(map, HOST_KEYS, 'in a host');
-  const host: HostSettings = { headers: readStringMap(ctx, map, 'headers'), cookies: readStringMap(ctx, map, 'cookies') };
-  for (const rule of SETTING_RULES.filter((r) => r.key === 'per_host_rate' || r.key === 'per_host_concurrency')) {
-    const value = map.get(rule.key, true) as Node | undefined;
-    if (value === undefined) continue;
-    const parsed = parseSetting(rule, isScalar(value) ? value.value : describe(value));
-    if ('value' in parsed) host[rule.field as 'perHostRate' | 'perHostConcurrency'] = parsed.value;
-    else ctx.report(ctx.at(value), `${rule.key} ${parsed.problem}`, `use a value such as ${rule.key}: ${rule.example}`);
-  }
-  const insecure = readBoolean(ctx, map, 'insecure');
-  if (insecure !== undefined) {
-    host.insecure = insecure;
-  }
-  const render = readRenderMode(ctx, map);
-  if (render) host.render = render;
-  return host;
-}
-
-function readStringMap(ctx: ReadContext, map: YAMLMap, key: string): Record<string, string> {
-  const node = map.get(key, true) as Node | undefined;
-  const out: Record<string, string> = {};
-  if (node === undefined) return out;
-  if (!isMap(node)) {
-    ctx.report(ctx.at(node), `${key} must be a mapping of names to values`, `write ${key}: { Name: value }`);
-    return out;
-  }
-  for (const pair of node.items) {
-    const name = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = isScalar(pair.value) ? pair.value.value : undefined;
-    // Header names and values travel on the wire: refuse what would break or smuggle a request.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || (typeof value !== 'string' && typeof value !== 'number') || /[\r\n\0]/.test(String(value))) {
-      ctx.report(ctx.at(pair.key as Node), `${key}: ${JSON.stringify(name)} needs a plain name and a one-line text value`, `write ${key}: { Name: value }`);
-      continue;
-    }
-    out[name] = detach(String(value));
-  }
-  return out;
 }
 
 function readIndicatorList(ctx: ReadContext, map: YAMLMap, key: string, parentId: string, inherited: Inherited, depth: number): Indicator[] | undefined {
