@@ -7,15 +7,18 @@
  * slider captcha), flaky 429/503 responses, slow servers, resets, redirect
  * loops, script-filled columns, gzip and very large pages.
  *
- * The pages are templates in ./pages/ (dates filled per run, see ./template.ts).
+ * The site is data plus a small server: the pages are templates in ./pages/ (dates filled per
+ * run, see ./template.ts), the paths are the table in ./routes.ts, the answers ./respond.ts.
  *
  * The server only ever listens on 127.0.0.1 with an ephemeral port.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { demoDates } from './dates.js';
-import { FILLER_MARKER, redirectPage, renderPages, type RenderedPages } from './pages/index.js';
+import { renderPages } from './pages/index.js';
+import { HTML_UTF8, makeFillerChunk, respond, type SiteContext } from './respond.js';
+import { NOT_FOUND, ROUTES } from './routes.js';
 
 export { demoDates, formatCnDate, formatDate, formatDateTime, type DemoDates } from './dates.js';
 
@@ -42,105 +45,26 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-const HTML_UTF8 = 'text/html; charset=utf-8';
-
-function text(pages: RenderedPages, name: keyof RenderedPages): string {
-  const page = pages[name];
-  if (typeof page !== 'string') throw new Error(`demo site: page ${name} is not UTF-8 text`);
-  return page;
-}
-
-// ---------------------------------------------------------------------------
-// /big: ~12 MB streamed in chunks
-// ---------------------------------------------------------------------------
-
-const BIG_TARGET_BYTES = 12 * 1024 * 1024;
-
-function makeFillerChunk(): Buffer {
-  const row = '        <p class="row">本行为明细表填充数据，用于模拟体量很大的页面，内容无实际意义。</p>\n';
-  const rows: string[] = [];
-  let size = 0;
-  const rowBytes = Buffer.byteLength(row);
-  while (size + rowBytes <= 64 * 1024) {
-    rows.push(row);
-    size += rowBytes;
-  }
-  return Buffer.from(rows.join(''), 'utf8');
-}
-
-async function streamBig(res: ServerResponse, head: string, filler: Buffer): Promise<void> {
-  const marker = FILLER_MARKER;
-  const idx = head.indexOf(marker);
-  const before = Buffer.from(head.slice(0, idx), 'utf8');
-  const after = Buffer.from(head.slice(idx + marker.length), 'utf8');
-  const waitDrain = (): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
-
-  let sent = 0;
-  const write = async (chunk: Buffer): Promise<boolean> => {
-    if (res.destroyed || res.writableEnded) return false;
-    sent += chunk.length;
-    if (!res.write(chunk)) await waitDrain();
-    return !res.destroyed;
-  };
-
-  if (!(await write(before))) return;
-  while (sent + filler.length + after.length <= BIG_TARGET_BYTES) {
-    if (!(await write(filler))) return;
-  }
-  if (!res.destroyed) res.end(after);
-}
-
-// ---------------------------------------------------------------------------
-// Server
-// ---------------------------------------------------------------------------
-
 export async function startDemoSite(options: DemoSiteOptions = {}): Promise<DemoSite> {
   const now = options.now ?? new Date();
-  const slowMs = options.slowMs ?? 3000;
   const dates = demoDates(now);
-  const pages = renderPages(dates);
-  const bigPage = text(pages, 'big');
-  const bigFiller = makeFillerChunk();
+  const timers = new Set<NodeJS.Timeout>();
+  const site: SiteContext = {
+    pages: renderPages(dates),
+    dates,
+    slowMs: options.slowMs ?? 3000,
+    bigFiller: makeFillerChunk(),
+    later: (ms, fn) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    },
+  };
 
   const requests: DemoRequest[] = [];
   const hits = new Map<string, number>();
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-
-  const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  };
-
-  const send = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    status: number,
-    body: string | Buffer,
-    headers: Record<string, string> = {},
-  ): void => {
-    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, {
-      'Content-Type': HTML_UTF8,
-      'Content-Length': String(buf.length),
-      ...headers,
-    });
-    if (req.method === 'HEAD') res.end();
-    else res.end(buf);
-  };
-
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const rawPath = req.url ?? '/';
     requests.push({
@@ -155,109 +79,7 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
 
     const q = rawPath.indexOf('?');
     const pathname = q === -1 ? rawPath : rawPath.slice(0, q);
-
-    switch (pathname) {
-      case '/':
-      case '/index.html':
-        return send(req, res, 200, pages.home);
-      case '/list/fresh':
-        return send(req, res, 200, pages.listFresh);
-      case '/list/stale':
-        return send(req, res, 200, pages.listStale);
-      case '/article/meta':
-        return send(req, res, 200, pages.articleMeta);
-      case '/article/cn-date':
-        return send(req, res, 200, pages.articleCnDate);
-      case '/gbk/list':
-        return send(req, res, 200, pages.gbkList, { 'Content-Type': 'text/html; charset=gb2312' });
-      case '/gbk/meta':
-        return send(req, res, 200, pages.gbkMeta, { 'Content-Type': 'text/html' });
-      case '/nodate':
-        return send(req, res, 200, pages.nodate);
-      case '/last-modified':
-        return send(req, res, 200, pages.lastModified, { 'Last-Modified': dates.fresh.toUTCString() });
-      case '/future':
-        return send(req, res, 200, pages.future);
-      case '/soft404':
-        return send(req, res, 200, pages.soft404);
-      case '/under-construction':
-        return send(req, res, 200, pages.underConstruction);
-      case '/gone':
-        return send(req, res, 404, pages.notFound);
-      case '/server-error':
-        return send(req, res, 500, pages.serverError);
-      case '/botwall/rs':
-        return send(req, res, 412, pages.botwallRs, {
-          'Set-Cookie': 'FSSBBIl1UgzbN7N80S=xyz; path=/',
-          'Cache-Control': 'no-cache, no-store',
-        });
-      case '/botwall/jsl':
-        return send(req, res, 521, pages.botwallJsl, { 'Cache-Control': 'no-cache, no-store' });
-      case '/botwall/captcha':
-        return send(req, res, 200, pages.captcha);
-      case '/flaky/429':
-        if (hit === 1) return send(req, res, 429, pages.flaky429Busy, { 'Retry-After': '1' });
-        return send(req, res, 200, pages.flaky429);
-      case '/flaky/503':
-        if (hit <= 2) return send(req, res, 503, pages.flaky503Busy);
-        return send(req, res, 200, pages.flaky503);
-      case '/slow':
-        later(slowMs, () => {
-          if (!res.destroyed) send(req, res, 200, pages.slow);
-        });
-        return;
-      case '/slow-body': {
-        const full = text(pages, 'slowBody');
-        const mid = Math.floor(full.length / 2);
-        const first = Buffer.from(full.slice(0, mid), 'utf8');
-        const rest = Buffer.from(full.slice(mid), 'utf8');
-        res.writeHead(200, {
-          'Content-Type': HTML_UTF8,
-          'Content-Length': String(first.length + rest.length),
-        });
-        if (req.method === 'HEAD') {
-          res.end();
-          return;
-        }
-        res.write(first);
-        later(slowMs, () => {
-          if (!res.destroyed) res.end(rest);
-        });
-        return;
-      }
-      case '/reset':
-        req.socket.destroy();
-        return;
-      case '/redirect/a':
-        return send(req, res, 301, redirectPage(dates, '/redirect/b'), { Location: '/redirect/b' });
-      case '/redirect/b':
-        return send(req, res, 302, redirectPage(dates, '/list/fresh'), { Location: '/list/fresh' });
-      case '/redirect/loop':
-        return send(req, res, 302, redirectPage(dates, '/redirect/loop2'), { Location: '/redirect/loop2' });
-      case '/redirect/loop2':
-        return send(req, res, 302, redirectPage(dates, '/redirect/loop'), { Location: '/redirect/loop' });
-      case '/script-filled':
-        return send(req, res, 200, pages.scriptFilled);
-      case '/site/label/8888':
-        return send(req, res, 200, pages.labelList);
-      case '/gzip':
-        return send(req, res, 200, pages.gzip, { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
-      case '/big':
-        // Chunked transfer (no Content-Length), so size limits must be enforced while streaming.
-        res.writeHead(200, { 'Content-Type': HTML_UTF8 });
-        if (req.method === 'HEAD') {
-          res.end();
-          return;
-        }
-        void streamBig(res, bigPage, bigFiller).catch(() => {
-          res.destroy();
-        });
-        return;
-      case '/keywords':
-        return send(req, res, 200, pages.keywords);
-      default:
-        return send(req, res, 404, pages.notFound);
-    }
+    respond(req, res, ROUTES.get(pathname) ?? NOT_FOUND, hit, site);
   };
 
   const server = createServer((req, res) => {
@@ -266,37 +88,14 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     } catch {
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': HTML_UTF8 });
-        res.end(pages.serverError);
+        res.end(site.pages.serverError);
       } else {
         res.destroy();
       }
     }
   });
-
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  // Client aborts and resets are expected; never let them crash the process.
-  server.on('clientError', (_err, socket) => {
-    socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-
-  const address = server.address();
-  if (address === null || typeof address === 'string') {
-    server.close();
-    throw new Error('demo site: unexpected server address');
-  }
-  const origin = `http://127.0.0.1:${address.port}`;
+  const sockets = trackSockets(server);
+  const origin = await listen(server);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -312,4 +111,37 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   };
 
   return { origin, requests, close };
+}
+
+/** The server's open sockets, so close() can destroy them; client aborts and resets never crash it. */
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Client aborts and resets are expected; never let them crash the process.
+  server.on('clientError', (_err, socket) => {
+    socket.destroy();
+  });
+  return sockets;
+}
+
+/** Listens on 127.0.0.1 with an ephemeral port; resolves to the origin. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+
+  const address = server.address();
+  if (address === null || typeof address === 'string') {
+    server.close();
+    throw new Error('demo site: unexpected server address');
+  }
+  return `http://127.0.0.1:${address.port}`;
 }
