@@ -6,15 +6,16 @@ import { readCriteriaSource } from './source.js';
 import { countLines, ReadContext } from './reader/context.js';
 import { inherit, readChecks, type Inherited } from './reader/checks.js';
 import { optionalString } from './reader/scalars.js';
+import { readEvidenceList } from './reader/evidence.js';
 import { readHosts, readSettings } from './reader/settings.js';
-import { EVIDENCE_KEYS, INDICATOR_KEYS, ROOT_KEYS } from './reader/keys.js';
-import { clip, compact, describe, detach, round } from './reader/values.js';
+import { INDICATOR_KEYS, ROOT_KEYS } from './reader/keys.js';
+import { compact, describe, detach, round } from './reader/values.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
 import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
 import { hasMergeKey, shortTag, tagOffset, unsupportedNodes } from './reader/yaml-unsupported.js';
 import type {
-  Criteria, Evidence, Indicator, SourcePosition,
+  Criteria, Indicator,
 } from './types.js';
 
 /**
@@ -24,13 +25,7 @@ import type {
  */
 export const MAX_INDICATOR_DEPTH = 32;
 
-/**
- * The longest URL accepted, in characters as sent (non-ASCII characters percent-encoded). Apache
- * (LimitRequestLine 8190) and nginx (8 KB header buffers) refuse longer request lines with 414, so a
- * longer one is pasted page text or a data dump, not an address to audit.
- */
-export const MAX_URL_LENGTH = 8 * 1024;
-
+export { MAX_URL_LENGTH, maskCredentials } from './reader/evidence.js';
 export { PIECEWISE_MIN_LENGTH, splitIndicators, type IndicatorSplit } from './reader/piecewise.js';
 export { MAX_YAML_DEPTH, tooDeepAt } from './reader/yaml-parse.js';
 
@@ -362,99 +357,5 @@ function warnOnWeightSum(ctx: ReadContext, indicator: Indicator, node: YAMLMap):
       `indicator ${indicator.id} has weight ${indicator.weight}, but its children add up to ${round(sum)}`,
       'make the weights agree; the score uses the children\'s weights', 'warning');
   }
-}
-
-function readEvidenceList(ctx: ReadContext, node: YAMLMap, id: string, inherited: Inherited): Evidence[] {
-  const list = node.get('evidence', true) as Node | undefined;
-  if (list === undefined && hasMergeKey(node)) return [];
-  if (list === undefined) {
-    ctx.report(ctx.at(node), `indicator ${id} has neither evidence nor child indicators`,
-      'add `evidence: [...]`, or `evidence: []` if the table cites none');
-    return [];
-  }
-  if (!isSeq(list)) {
-    ctx.report(ctx.at(list), 'evidence must be a list', 'start each entry with "- url: ..."');
-    return [];
-  }
-  return compact((list.items as Node[]).flatMap((item) => {
-    const evidence = readEvidence(ctx, item, inherited);
-    return evidence ? [evidence] : [];
-  }));
-}
-
-function readEvidence(ctx: ReadContext, node: Node, inherited: Inherited): Evidence | undefined {
-  const position = ctx.at(node);
-  if (isScalar(node) && typeof node.value === 'string') {
-    const url = checkUrl(ctx, node.value, position);
-    return url ? { title: url, url, checks: ctx.checksPool.of(inherit(inherited, {})), position } : undefined;
-  }
-  if (!isMap(node)) {
-    ctx.report(position, `evidence must be a mapping with a url, not ${describe(node)}`, 'write "- title: ...", "url: https://..."');
-    return undefined;
-  }
-  ctx.checkKeys(node, EVIDENCE_KEYS, 'in evidence');
-  const rawUrl = node.get('url', true) as Node | undefined;
-  if (rawUrl === undefined && hasMergeKey(node)) return undefined;
-  if (rawUrl === undefined) {
-    ctx.report(position, 'evidence has no url', 'add `url: https://...`');
-    return undefined;
-  }
-  const url = isScalar(rawUrl) && typeof rawUrl.value === 'string'
-    ? checkUrl(ctx, rawUrl.value, ctx.at(rawUrl))
-    : (ctx.report(ctx.at(rawUrl), `url must be text, not ${describe(rawUrl)}`, 'write url: https://...'), undefined);
-  const checks = ctx.checksPool.of(inherit(inherited, readChecks(ctx, node, 'evidence', false)));
-  if (!url) return undefined;
-  return { title: optionalString(ctx, node, 'title') ?? url, url, checks, position };
-}
-
-/** Messages show the URL with any password masked, and cut short: it is printed, and logged in CI. */
-function checkUrl(ctx: ReadContext, value: string, pos: SourcePosition): string | undefined {
-  const shown = clip(JSON.stringify(maskCredentials(value)));
-  if (/^\s|\s$/u.test(value)) {
-    ctx.report(pos, `url ${shown} has leading or trailing whitespace`,
-      'remove the spaces (tables copied from web pages often carry non-breaking spaces)');
-    return undefined;
-  }
-  // The URL parser drops tabs and line breaks inside a URL and controls at its ends, so "h\tttp://…" would
-  // pass, and be fetched as one address but printed as another.
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
-    ctx.report(pos, `url ${shown} contains a control character, such as a tab or a line break`,
-      'write the URL on one line, without tabs; retype it if it was copied from a document');
-    return undefined;
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    ctx.report(pos, `invalid url ${shown}`, 'write a full address starting with https://');
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    ctx.report(pos, `url must use http or https, not ${clip(parsed.protocol.slice(0, -1), 20)}`,
-      'use the http:// or https:// address of the web page that shows the evidence');
-    return undefined;
-  }
-  if (parsed.href.length > MAX_URL_LENGTH) {
-    ctx.report(pos, `url is ${parsed.href.length} characters long, more than the ${MAX_URL_LENGTH} a web server accepts`,
-      'cite the page\'s own address, as the browser shows it; a URL this long is usually pasted text');
-    return undefined;
-  }
-  if (parsed.username || parsed.password) {
-    ctx.report(pos, `url ${clip(JSON.stringify(maskCredentials(parsed.href)))} has a user name or password in it`,
-      `remove them from the URL and put credentials in hosts."${clip(parsed.host, 60)}".headers, e.g. Authorization: "Basic …"; URLs are printed in every report`);
-    return undefined;
-  }
-  return detach(value);
-}
-
-/**
- * A URL with its password shown as ***. A user name alone is masked too: tokens travel as one.
- * Works on text that is not a valid URL as well, since that is echoed in messages too.
- */
-export function maskCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}@`;
-  });
 }
 
