@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isAlias, isMap, isScalar } from 'yaml';
-import type { Document, Node, YAMLMap } from 'yaml';
+import type { Document, YAMLMap } from 'yaml';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { readCriteriaSource } from './source.js';
 import { countLines, ReadContext } from './reader/context.js';
-import { readChecks, type Inherited } from './reader/checks.js';
-import { optionalString } from './reader/scalars.js';
+import type { Inherited } from './reader/checks.js';
 import { readIndicator, readIndicatorList } from './reader/indicators.js';
-import { readHosts, readSettings } from './reader/settings.js';
-import { ROOT_KEYS } from './reader/keys.js';
-import { describe } from './reader/values.js';
+import { readRoot } from './reader/root.js';
 import { SYNTAX_FIXES, syntaxErrorOffset, yamlMessage } from './reader/yaml-errors.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml, type TooDeep } from './reader/yaml-parse.js';
 import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
@@ -205,43 +202,5 @@ function readIndicatorPieces(ctx: ReadContext, split: IndicatorSplit, inherited:
   }
   ctx.fileOffset = headOffset;
   return indicators;
-}
-
-/** Everything under the root mapping; `readIndicators` reads the top-level list from wherever it was parsed. */
-function readRoot<T extends GiveUp = never>(
-  ctx: ReadContext,
-  root: YAMLMap,
-  readIndicators: (inherited: Inherited) => Indicator[] | undefined | T,
-): Criteria | T {
-  ctx.checkKeys(root, ROOT_KEYS, 'at the top level');
-  readVersion(ctx, root);
-  const settings = readSettings(ctx, root.get('settings', true) as Node | undefined);
-  const hosts = readHosts(ctx, root.get('hosts', true) as Node | undefined);
-  const defaults = readChecks(ctx, root.get('defaults', true) as Node | undefined, 'defaults', true);
-  const inherited: Inherited = { status: [{ min: 200, max: 299 }], ...defaults } as Inherited;
-  const listed = readIndicators(inherited);
-  if (listed === GIVE_UP) return listed;
-  const indicators = listed ?? [];
-  if (indicators.length === 0 && !hasErrors(ctx.diagnostics)) {
-    ctx.report(ctx.at(root), 'the criteria file lists no indicators', 'add an `indicators:` list');
-  }
-  return {
-    path: ctx.file,
-    sha256: createHash('sha256').update(ctx.text).digest('hex'),
-    version: 1,
-    title: optionalString(ctx, root, 'title') ?? ctx.file,
-    settings,
-    hosts,
-    indicators,
-  };
-}
-
-function readVersion(ctx: ReadContext, root: YAMLMap): void {
-  const node = root.get('version', true) as Node | undefined;
-  if (node === undefined) {
-    ctx.report(ctx.at(root), 'the criteria file has no version', 'add `version: 1` at the top');
-  } else if (!isScalar(node) || node.value !== 1) {
-    ctx.report(ctx.at(node), `unsupported version ${describe(node)}`, 'this tool reads `version: 1`');
-  }
 }
 
