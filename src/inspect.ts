@@ -41,7 +41,7 @@ export async function inspectPage(fetched: FetchedResponse, citing: Evidence[], 
   const detected = fetched.status < 300 ? detectDocument(fetched.body, fetched.headers, fetched.finalUrl) : undefined;
   if (detected && detected.kind !== 'unknown') return { response: fetched, document: await extractDocument(fetched.body, detected.kind) };
   const contentOnly = citing.every(readsNoText) && !options.errorPage?.longerThanPrefix;
-  let page = preparePage(fetched, { contentOnly });
+  let page = preparePage(fetched, { contentOnly, judgedBy: options });
   if (!page.facts || tools.stopped()) return page;
   if (!contentOnly && page.scriptLoader?.loader === 'label') page = await withLabelLists(page, io.fetch);
   const target = new URL(fetched.finalUrl);

@@ -7,6 +7,7 @@ import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetche
 import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
 import { embeddedLists, findScriptLoader, spliceHtml, type ScriptLoader } from '../quirks/index.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
+import { factsFromHead, type HeadOptions } from './head.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findSoft404Phrase, wallMarkerText, type BotWall } from './signatures.js';
@@ -74,13 +75,17 @@ export interface PrepareOptions {
   contentOnly?: boolean;
   /** The DOM a browser rendered: final, so no script on it is waited for. */
   rendered?: boolean;
+  /** With contentOnly: what the content check compares the page with, so that a long page is read from its head (check/head.ts). */
+  judgedBy?: HeadOptions;
 }
 
-export function preparePage(response: FetchedResponse, { contentOnly = false, rendered = false }: PrepareOptions = {}): Page {
+export function preparePage(response: FetchedResponse, { contentOnly = false, rendered = false, judgedBy }: PrepareOptions = {}): Page {
   if (!looksLikeHtml(response.headers['content-type'], response.body)) return { response };
   const prefixOnly = contentOnly && response.body.length > CONTENT_CHECK_BYTES;
   const body = prefixOnly ? response.body.subarray(0, CONTENT_CHECK_BYTES) : response.body;
   const html = decodeBody(body, response.headers['content-type']);
+  const head = contentOnly && judgedBy ? factsFromHead(response, html, judgedBy) : undefined;
+  if (head) return { response, html, facts: head };
   // A page longer than the prefix read is no empty shell waiting for a script.
   return pageFromHtml(response, html, { waitsForScripts: !contentOnly && !rendered });
 }

@@ -42,7 +42,12 @@ const SCRIPT_CAP = 200_000;
  */
 export const CONTENT_CHECK_BYTES = 64 * 1024;
 
-export function analyzeHtml(html: string): PageFacts {
+/**
+ * `complete: false` reads `html` as the head of a longer page: the parser is fed it but not ended,
+ * so a tag, comment or entity cut off at its end is left unread (ending would report it as text),
+ * and the facts hold exactly what the whole page's parse reports for that much of it.
+ */
+export function analyzeHtml(html: string, { complete = true }: { complete?: boolean } = {}): PageFacts {
   const textParts: string[] = [];
   const titleParts: string[] = [];
   const meta = new Map<string, string[]>();
@@ -96,7 +101,8 @@ export function analyzeHtml(html: string): PageFacts {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.end(html);
+  if (complete) parser.end(html);
+  else parser.write(html);
 
   const title = normaliseSpaces(titleParts.join('')).trim();
   return { title, text: normaliseSpaces(textParts.join('')), meta, scripts };

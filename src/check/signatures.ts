@@ -179,3 +179,17 @@ function visibleLengthExceeds(text: string, max: number): boolean {
 export function standsAloneInPage(page: PageFacts, phrase: string, slack: number): boolean {
   return standsAlone(compactLines(page), phrase, slack);
 }
+
+/**
+ * Every phrase the checks above look for in a page's title or lines: a page in which none of them
+ * can occur is no soft 404, placeholder or captcha page, whatever its lines (see check/head.ts).
+ */
+export function pagePhrases(extraPhrases: readonly string[]): string[] {
+  return [...GONE_PHRASES, ...extraPhrases, ...PLACEHOLDER_PHRASES, ...CHALLENGE_PHRASES];
+}
+
+/** Whether the head of a page carries a marker of 瑞数 or 加速乐, the two walls detectBotWall tells by markers on a 2xx page. */
+export function carriesWallMarker(html: string, headers: Record<string, string>): boolean {
+  const body = html.length > WALL_MARKER_SCAN_CHARS ? html.slice(0, WALL_MARKER_SCAN_CHARS) : html;
+  return /\$_ts/.test(body) || JSL_MARKERS.test(body) || /__jsl_clearance/.test(headers['set-cookie'] ?? '');
+}
