@@ -1,18 +1,17 @@
+/**
+ * The criteria loader's entry points, loadCriteriaFile and parseCriteria, and the limits callers and tests
+ * name. The reading itself is in reader/: yaml-parse (the parse, with the nesting-depth guard), yaml-errors,
+ * yaml-unsupported, whole (the file as one document), piecewise (large files, one top-level indicator at a
+ * time), root, settings, checks, indicators and evidence (the parts of the file), over context (positions
+ * and diagnostics), scalars, values and keys.
+ */
 import { createHash } from 'node:crypto';
-import { isMap } from 'yaml';
-import type { YAMLMap } from 'yaml';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { readCriteriaSource } from './source.js';
-import { countLines, ReadContext } from './reader/context.js';
+import { ReadContext } from './reader/context.js';
 import { readWhole } from './reader/whole.js';
-import type { Inherited } from './reader/checks.js';
-import { readIndicator } from './reader/indicators.js';
-import { readRoot } from './reader/root.js';
-import { MAX_YAML_DEPTH, parseYaml } from './reader/yaml-parse.js';
-import { GIVE_UP, holdsCutList, isCleanPiece, parseItem, PIECE_OPTIONS, splitIndicators, type GiveUp, type IndicatorSplit } from './reader/piecewise.js';
-import type {
-  Criteria, Indicator,
-} from './types.js';
+import { GIVE_UP, readPiecewise, splitIndicators } from './reader/piecewise.js';
+import type { Criteria } from './types.js';
 
 export { MAX_URL_LENGTH, maskCredentials } from './reader/evidence.js';
 export { MAX_INDICATOR_DEPTH } from './reader/indicators.js';
@@ -72,45 +71,5 @@ function readCriteria(text: string, file: string, piecewise: boolean): Read {
   // A fresh context, so nothing an abandoned piecewise attempt reported survives.
   const ctx = new ReadContext(text, file);
   return { criteria: readWhole(ctx), diagnostics: ctx.diagnostics, path: split ? 'fallback' : 'whole' };
-}
-
-/**
- * Reads the file as a head (all but the top-level indicator items) and one piece per item, so that only
- * one item's syntax tree is alive at a time. Gives up on anything the whole-document read might see
- * differently, and that read then starts afresh.
- */
-function readPiecewise(ctx: ReadContext, split: IndicatorSplit): Criteria | GiveUp {
-  ctx.lines = countLines(ctx.text);
-  const root = readHead(ctx, split);
-  if (root === undefined) return GIVE_UP;
-  return readRoot(ctx, root, (inherited) => readIndicatorPieces(ctx, split, inherited));
-}
-
-/** Parses the file with the item lines cut out; positions after the cut are shifted back to the file's. */
-function readHead(ctx: ReadContext, split: IndicatorSplit): YAMLMap | undefined {
-  const cut = split.end - split.start;
-  const head = ctx.text.slice(0, split.start) + ctx.text.slice(split.end);
-  const parsed = parseYaml(head, PIECE_OPTIONS, MAX_YAML_DEPTH);
-  if ('tooDeep' in parsed) return undefined;
-  const doc = parsed.doc;
-  const root = doc.contents;
-  if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
-  ctx.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
-  return root;
-}
-
-/** Each item is parsed on its own and read at once, so its Document can be collected before the next. */
-function readIndicatorPieces(ctx: ReadContext, split: IndicatorSplit, inherited: Inherited): Indicator[] | GiveUp {
-  const headOffset = ctx.fileOffset;
-  const indicators: Indicator[] = [];
-  for (const [index, start] of split.items.entries()) {
-    const item = parseItem(ctx.text.slice(start, split.items[index + 1] ?? split.end));
-    if (item === undefined) return GIVE_UP;
-    ctx.fileOffset = (offset) => offset + start;
-    const indicator = readIndicator(ctx, item, index, '', inherited, 1);
-    if (indicator) indicators.push(indicator);
-  }
-  ctx.fileOffset = headOffset;
-  return indicators;
 }
 

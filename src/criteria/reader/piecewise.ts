@@ -1,5 +1,10 @@
-import { isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
+import type { Criteria, Indicator } from '../types.js';
+import type { Inherited } from './checks.js';
+import { countLines, type ReadContext } from './context.js';
+import { readIndicator } from './indicators.js';
+import { readRoot } from './root.js';
 import { MAX_YAML_DEPTH, OUT_OF_STACK, outOfStack, parseYaml } from './yaml-parse.js';
 import { unsupportedNodes } from './yaml-unsupported.js';
 
@@ -28,7 +33,7 @@ export const GIVE_UP = Symbol('give up');
 export type GiveUp = typeof GIVE_UP;
 
 // Pieces are parsed as the whole file is; no lineCounter, since every offset is mapped to the file's own.
-export const PIECE_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
+const PIECE_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
 
 /**
  * Finds the top-level items of a large file whose `indicators:` is a block sequence at one indentation k,
@@ -116,7 +121,7 @@ function nextLine(text: string, from: number): number {
  * name an anchor in another piece (or one redefined there), and yaml leaves unresolved aliases unreported.
  * The whole-document read then reports what it finds, so both reads always agree.
  */
-export function isCleanPiece(doc: Document, source: string): boolean {
+function isCleanPiece(doc: Document, source: string): boolean {
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
   const found = outOfStack(() => unsupportedNodes(doc, source));
   return found !== OUT_OF_STACK && found.length === 0;
@@ -126,7 +131,7 @@ export function isCleanPiece(doc: Document, source: string): boolean {
 const PIECE_DEPTH_MARGIN = 8;
 
 /** The single item of one chunk, or undefined when the chunk isn't one clean block-sequence item. */
-export function parseItem(chunk: string): Node | undefined {
+function parseItem(chunk: string): Node | undefined {
   // A piece sits a few levels below the whole document's root, so one that comes near the limit is
   // left to the whole-document read, which alone can say exactly where the file goes too deep.
   const parsed = parseYaml(chunk, PIECE_OPTIONS, MAX_YAML_DEPTH - PIECE_DEPTH_MARGIN);
@@ -138,9 +143,49 @@ export function parseItem(chunk: string): Node | undefined {
 }
 
 /** True when the head's root holds the `indicators:` key found by the split, with the cut-out list leaving it empty. */
-export function holdsCutList(root: YAMLMap, key: number): boolean {
+function holdsCutList(root: YAMLMap, key: number): boolean {
   const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'indicators');
   const value = pair?.value;
   return isScalar(pair?.key) && pair.key.range?.[0] === key
     && isScalar(value) && value.value === null && value.source === '' && !value.tag && !value.anchor;
+}
+
+/**
+ * Reads the file as a head (all but the top-level indicator items) and one piece per item, so that only
+ * one item's syntax tree is alive at a time. Gives up on anything the whole-document read might see
+ * differently, and that read then starts afresh.
+ */
+export function readPiecewise(ctx: ReadContext, split: IndicatorSplit): Criteria | GiveUp {
+  ctx.lines = countLines(ctx.text);
+  const root = readHead(ctx, split);
+  if (root === undefined) return GIVE_UP;
+  return readRoot(ctx, root, (inherited) => readIndicatorPieces(ctx, split, inherited));
+}
+
+/** Parses the file with the item lines cut out; positions after the cut are shifted back to the file's. */
+function readHead(ctx: ReadContext, split: IndicatorSplit): YAMLMap | undefined {
+  const cut = split.end - split.start;
+  const head = ctx.text.slice(0, split.start) + ctx.text.slice(split.end);
+  const parsed = parseYaml(head, PIECE_OPTIONS, MAX_YAML_DEPTH);
+  if ('tooDeep' in parsed) return undefined;
+  const doc = parsed.doc;
+  const root = doc.contents;
+  if (!isCleanPiece(doc, head) || !isMap(root) || root.flow || !holdsCutList(root, split.key)) return undefined;
+  ctx.fileOffset = (offset) => (offset < split.start ? offset : offset + cut);
+  return root;
+}
+
+/** Each item is parsed on its own and read at once, so its Document can be collected before the next. */
+function readIndicatorPieces(ctx: ReadContext, split: IndicatorSplit, inherited: Inherited): Indicator[] | GiveUp {
+  const headOffset = ctx.fileOffset;
+  const indicators: Indicator[] = [];
+  for (const [index, start] of split.items.entries()) {
+    const item = parseItem(ctx.text.slice(start, split.items[index + 1] ?? split.end));
+    if (item === undefined) return GIVE_UP;
+    ctx.fileOffset = (offset) => offset + start;
+    const indicator = readIndicator(ctx, item, index, '', inherited, 1);
+    if (indicator) indicators.push(indicator);
+  }
+  ctx.fileOffset = headOffset;
+  return indicators;
 }
