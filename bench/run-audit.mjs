@@ -28,6 +28,12 @@ subscribe('undici:client:sendHeaders', ({ request }) => {
   list.push(performance.now());
   sends.set(request.origin, list);
 });
+// When the last answer was complete (or failed): from there to the process's exit is the run's
+// tail, one of the two fixed costs the politeness target bounds.
+let lastAnswer = 0;
+for (const channel of ['undici:request:trailers', 'undici:request:error']) subscribe(channel, () => (lastAnswer = performance.now()));
+/** A time in this process as milliseconds since the epoch, comparable with the parent's clock. */
+const epoch = (ms) => performance.timeOrigin + ms;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const cpu0 = process.cpuUsage();
@@ -50,6 +56,9 @@ process.stdout.write(JSON.stringify({
   // Where a polite run's time goes: before the first request (loading the criteria), between the
   // first and the last, and after the last (its answer, checking it, writing the reports).
   ...(sends.size > 0 ? { firstSendMs: Math.min(...[...sends.values()].map((l) => l[0])) - t0, lastSendMs: Math.max(...[...sends.values()].map((l) => l.at(-1))) - t0 } : {}),
+  // The same two ends as epoch times, for the parent to hold against when it spawned this process
+  // and when it exited: start-up and exit are then counted whole.
+  ...(sends.size > 0 ? { firstSendAt: epoch(Math.min(...[...sends.values()].map((l) => l[0]))), lastAnswerAt: epoch(lastAnswer) } : {}),
   // The kernel's high-water mark, so a spike between samples is not missed.
   peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
-}) + '\n');
+}) + '\n', () => process.exit(0)); // as bin/audit.js ends: once stdout is drained, whatever is still open

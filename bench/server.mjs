@@ -3,7 +3,7 @@
 // "host"; the server records, per host, when every request arrived and how many were open at once.
 import { createServer } from 'node:http';
 import { pageSet, NOT_FOUND_PAGE } from './pages.mjs';
-import { mostInOneSecond } from './windows.mjs';
+import { mostInOneSecond, overRate } from './windows.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const pages = pageSet(new Date(config.newest));
@@ -86,11 +86,14 @@ process.on('message', (message) => {
 });
 process.send({ origins: [...listening.values()] });
 
-/** Per host: the most requests in any 1-second window (sliding), and the most open at once. */
+/**
+ * Per host: the most requests in any 1-second window (sliding), the most open at once, and (when
+ * the run has a rate) how many requests came one too many for it: the rate violations.
+ */
 function summary() {
   const out = {};
   for (const [host, s] of hosts) {
-    out[host] = { requests: s.arrivals.length, maxPerSecond: mostInOneSecond(s.arrivals), maxInFlight: s.maxInFlight, maxSockets: s.maxSockets };
+    out[host] = { requests: s.arrivals.length, maxPerSecond: mostInOneSecond(s.arrivals), maxInFlight: s.maxInFlight, maxSockets: s.maxSockets, ...(config.rate ? { overRate: overRate(s.arrivals, config.rate) } : {}) };
   }
   return out;
 }

@@ -8,3 +8,14 @@ export function mostInOneSecond(times) {
   }
   return most;
 }
+
+/**
+ * How many of `times` (ms, any order) were one too many: the (rate + 1)th or later arrival within
+ * 1 second of the rate-th before it. 0 means no 1-second window ever held more than `rate`.
+ */
+export function overRate(times, rate) {
+  const sorted = [...times].sort((a, b) => a - b);
+  let over = 0;
+  for (let i = rate; i < sorted.length; i++) if (sorted[i] - sorted[i - rate] < 1000) over++;
+  return over;
+}
