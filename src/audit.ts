@@ -1,26 +1,29 @@
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { toArchivedExchange, type ArchiveRecordRef, type EvidenceArchive } from './archive/index.js';
+import { toArchivedExchange, type EvidenceArchive } from './archive/index.js';
+import { type ArchiveRecordRef } from './model/archive.js';
 import { evaluateEvidence, internalFailure, showsHostErrorPage, type EvaluateOptions, type Page } from './check/evaluate.js';
 import { inspectPage, type InspectTools, type PageIo } from './inspect.js';
 import { CertificateWatch } from './certificates.js';
 import type { ProxySettings } from './network/index.js';
 import { Renderer, schedulerGate } from './render/index.js';
 import { detectBotWall, wallMarkerText } from './check/signatures.js';
-import type { EvidenceResult } from './check/types.js';
-import type { Criteria, Evidence } from './criteria/types.js';
+import type { EvidenceResult } from './model/results.js';
+import type { Criteria, Evidence } from './model/criteria.js';
 import { ErrorPageProbe, showsHostRoot, type ErrorPage } from './check/probe.js';
-import type { HostSettings, RenderMode } from './criteria/types.js';
-import { fetchUrl, type Exchange, type FetchContext, type FetchFailure, type FetchResult, type RetryCandidate } from './fetch/fetcher.js';
+import type { HostSettings, RenderMode } from './model/criteria.js';
+import { fetchUrl, type Exchange, type FetchContext, type RetryCandidate } from './fetch/fetcher.js';
+import { type FetchFailure, type FetchResult } from './model/fetch.js';
 import type { ResponseCache } from './fetch/cache.js';
 import { HostScheduler } from './fetch/scheduler.js';
 import type { ProgressEvents } from './progress/index.js';
 import { planRequests, type Plan } from './plan/plan.js';
 import { takeTurns } from './util/turns.js';
 import { ValuePool } from './util/value-pool.js';
-import type { Reason } from './i18n/index.js';
-import { scoreIndicator, totals, type IndicatorResult, type Results, type Totals } from './score/score.js';
+import type { Reason } from './model/reasons.js';
+import { scoreIndicator, totals, type Results } from './score/score.js';
 import type { Spool } from './spool/spool.js';
+import type { AuditReport } from './model/report.js';
 
 export interface AuditOptions {
   criteria: Criteria;
@@ -47,49 +50,6 @@ export interface AuditOptions {
 }
 
 const DEFAULT_GRACE_MS = 3000;
-
-export interface AuditReport {
-  title: string;
-  criteria: { path: string; sha256: string };
-  now: Date;
-  startedAt: Date;
-  finishedAt: Date;
-  /** False when the run was interrupted; unfinished links are unverified. */
-  complete: boolean;
-  indicators: IndicatorResult[];
-  totals: Totals;
-  /** Set when only part of the criteria was audited (--only, --changed). */
-  selection?: { reason: string; skipped: { id: string; title: string }[] };
-  /** Set when compared with an earlier report (--baseline). */
-  changes?: Changes;
-  /** Set with --archive: where the WARC and its index were written. */
-  archive?: { warcPath: string; indexPath: string };
-}
-
-/** What changed since an earlier report: the history a nightly job watches. */
-export interface Changes {
-  baseline: { path: string; finishedAt: string; score: number };
-  scoreDelta: number;
-  newlyFailing: { id: string; title: string; reason: string; previous: 'pass' | 'unverified' | 'new' }[];
-  fixed: { id: string; title: string }[];
-  /**
-   * The same, link by link, also inside indicators that were already failing (see
-   * compareWithBaseline for how links are matched). Optional: Changes made elsewhere (read back
-   * from an older report) may not have them.
-   */
-  newlyFailingEvidence?: EvidenceChange[];
-  fixedEvidence?: Omit<EvidenceChange, 'reason' | 'previous'>[];
-}
-
-/** One cited link whose verdict changed; `indicatorId` is the leaf citing it now. */
-export interface EvidenceChange {
-  indicatorId: string;
-  title: string;
-  url: string;
-  reason: string;
-  previous: 'pass' | 'unverified' | 'new';
-}
-
 
 /** load → plan → fetch (rate-limited) → check → score. Reporting is the caller's. */
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {

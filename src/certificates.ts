@@ -1,6 +1,6 @@
-import type { Criteria } from './criteria/types.js';
+import type { Criteria } from './model/criteria.js';
 import type { HostScheduler } from './fetch/scheduler.js';
-import { reason, type Reason } from './i18n/index.js';
+import { reason, type Reason } from './model/reasons.js';
 import { inspectCertificate, isPrivateAddress, proxyFor, type CertificateReport, type ProxySettings } from './network/index.js';
 
 /** What the certificate watch needs of the run (a subset of AuditOptions, which audit.ts passes whole). */

@@ -2,9 +2,10 @@ import { pageFromHtml, preparePage, unsettledByScript, type EvaluateOptions, typ
 import { detectBotWall } from './check/signatures.js';
 import { decodeBody } from './fetch/decode.js';
 import { labelRequests, spliceHtml, type Splice } from './quirks/index.js';
-import type { Evidence, HostSettings, RenderMode } from './criteria/types.js';
-import type { ArchiveRecordRef, EvidenceArchive } from './archive/index.js';
-import type { FetchedResponse, FetchResult } from './fetch/fetcher.js';
+import type { Evidence, HostSettings, RenderMode } from './model/criteria.js';
+import type { EvidenceArchive } from './archive/index.js';
+import type { ArchiveRecordRef } from './model/archive.js';
+import type { FetchedResponse, FetchResult } from './model/fetch.js';
 import { noBrowser, renderedResponse, type Renderer } from './render/index.js';
 import { detectDocument, extractDocument } from './documents/index.js';
 

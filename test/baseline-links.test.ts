@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport, Changes } from '../src/audit.js';
+import type { AuditReport, Changes } from '../src/model/report.js';
 import { compareWithBaseline, hasRegression, readBaseline } from '../src/history/baseline.js';
 import { FORMATTERS } from '../src/report/index.js';
 import { html, runCli, startServer, type TestServer } from './helpers.js';

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../src/audit.js';
-import type { EvidenceResult } from '../src/check/types.js';
+import type { AuditReport } from '../src/model/report.js';
+import type { EvidenceResult } from '../src/model/results.js';
 import { demoCriteria } from '../src/demo/criteria.js';
-import { catalogue, explain, reason, type Lang } from '../src/i18n/index.js';
+import { catalogue, explain, type Lang } from '../src/i18n/index.js';
+import { reason } from '../src/model/reasons.js';
 import { csvField, csvFormatter } from '../src/report/csv.js';
 import { jsonFormatter, toJson } from '../src/report/json.js';
 import { writeAtomically } from '../src/report/outputs.js';
@@ -19,7 +20,8 @@ import { GITHUB_COMMENT_LIMIT, markdownFormatter } from '../src/report/markdown.
 import { signed } from '../src/report/words.js';
 import { sanitize } from '../src/report/sanitize.js';
 import { checkText, firstFailedCheck, formatNumber } from '../src/report/words.js';
-import { totals, type IndicatorResult } from '../src/score/score.js';
+import { totals } from '../src/score/score.js';
+import { type IndicatorResult } from '../src/model/report.js';
 import { demoReport } from './report-fixture.js';
 
 const LANGS: Lang[] = ['zh', 'en'];

@@ -5,8 +5,8 @@ import { factsFromHead, HEAD_CHARS, mayHoldPhrase } from '../src/check/head.js';
 import { analyzeHtml } from '../src/check/page.js';
 import { echoesOf, errorPageFrom, fingerprintOf } from '../src/check/probe.js';
 import { detectBotWall, findSoft404Phrase, pagePhrases } from '../src/check/signatures.js';
-import type { Evidence } from '../src/criteria/types.js';
-import type { FetchedResponse } from '../src/fetch/fetcher.js';
+import type { Evidence } from '../src/model/criteria.js';
+import type { FetchedResponse } from '../src/model/fetch.js';
 import { withoutSpaces } from '../src/util/text.js';
 import { propertySeed } from './property-seed.js';
 

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../src/audit.js';
-import type { EvidenceResult } from '../src/check/types.js';
+import type { AuditReport } from '../src/model/report.js';
+import type { EvidenceResult } from '../src/model/results.js';
 import { catalogue, type Lang } from '../src/i18n/index.js';
 import { htmlFormatter } from '../src/report/html.js';
 import { toJson, type ReportJson } from '../src/report/json.js';
 import { formatNumber } from '../src/report/words.js';
-import type { IndicatorResult } from '../src/score/score.js';
+import type { IndicatorResult } from '../src/model/report.js';
 import { demoReport } from './report-fixture.js';
 
 const IMG = '<img src=x onerror=alert(1)>';

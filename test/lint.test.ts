@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/criteria/diagnostics.js';
 import { LINT_RULES, lintCriteria, type LintDiagnostic, type LintRule } from '../src/criteria/lint.js';
 import { loadCriteriaFile, parseCriteria } from '../src/criteria/load.js';
-import type { Criteria } from '../src/criteria/types.js';
+import type { Criteria } from '../src/model/criteria.js';
 
 const FILE = 'snippet.yaml';
 const CRITERIA_PATH = fileURLToPath(new URL('../criteria.yaml', import.meta.url));

@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BROWSER_CANDIDATES, findBrowser, noBrowser, Renderer, renderedResponse, type RenderOptions } from '../src/render/index.js';
-import type { FetchedResponse } from '../src/fetch/fetcher.js';
+import type { FetchedResponse } from '../src/model/fetch.js';
 
 const browserPath = findBrowser(process.env);
 if (!browserPath) console.warn('render.test.ts: skipped: no Chromium; apt-get install chromium (or set CHROMIUM_PATH)');

@@ -1,5 +1,6 @@
 import { Agent } from 'undici';
-import { runAudit, type AuditReport } from '../src/audit.js';
+import { runAudit } from '../src/audit.js';
+import { type AuditReport } from '../src/model/report.js';
 import { parseCriteria } from '../src/criteria/load.js';
 import { demoCriteria } from '../src/demo/criteria.js';
 import { startDemoSite } from '../src/demo/site.js';

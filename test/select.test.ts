@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCriteria } from '../src/criteria/load.js';
-import type { Criteria, Indicator } from '../src/criteria/types.js';
+import type { Criteria, Indicator } from '../src/model/criteria.js';
 import { changedLines, SelectionError, type ChangedLines } from '../src/select/changed.js';
 import { selectByChangedLines, selectByIds, type Selection } from '../src/select/select.js';
 import { catalogue } from '../src/i18n/index.js';

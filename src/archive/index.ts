@@ -27,6 +27,7 @@ import { DEFAULT_REDACTED_PARAMETERS, TOOL } from '../criteria/settings.js';
 import { cleanMultiline } from '../report/sanitize.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
 import { DEFAULT_REDACTED_REQUEST_HEADERS, httpHead, requestHeaders, requestLine, responseHeaders, statusLine, type HeaderPairs } from './http.js';
+import { type ArchiveRecordRef } from '../model/archive.js';
 
 export { DEFAULT_REDACTED_REQUEST_HEADERS } from './http.js';
 
@@ -44,22 +45,6 @@ export interface ArchivedExchange {
     /** The body was cut at the size limit; the record gets `WARC-Truncated: length`. */
     truncated?: boolean;
   };
-}
-
-export interface ArchiveRecordRef {
-  /** File name inside DIR. */
-  warcFile: string;
-  /** WARC-Record-ID, `<urn:uuid:…>`. */
-  recordId: string;
-  type: 'response' | 'resource';
-  /** WARC-Target-URI: the URL for a response; `urn:dom:URL` or `urn:view:URL` for a resource. */
-  targetUri: string;
-  /** Byte offset of the record (its gzip member) in the WARC file, for random access. */
-  offset?: number;
-  /** Hex sha256 of the body (the record's payload). */
-  sha256: string;
-  /** ISO 8601. */
-  fetchedAt: string;
 }
 
 export interface ArchivedEvidence {
@@ -220,7 +205,6 @@ function sha256(body: Uint8Array): string {
 function fileTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }
-
 
 export class EvidenceArchive {
   readonly dir: string;

@@ -1,9 +1,9 @@
-import type { ArchiveRecordRef } from '../archive/index.js';
+import type { ArchiveRecordRef } from '../model/archive.js';
 import { cheerio } from '../criteria/selector.js';
-import type { Evidence } from '../criteria/types.js';
+import type { Evidence } from '../model/criteria.js';
 import { decodeBody } from '../fetch/decode.js';
 import { isLocalProblem } from '../fetch/errors.js';
-import type { FetchedResponse, FetchFailure, FetchResult } from '../fetch/fetcher.js';
+import type { FetchedResponse, FetchFailure, FetchResult } from '../model/fetch.js';
 import { chinaDay, newestPastDateIn, type FoundDate } from './dates.js';
 import { embeddedLists, findScriptLoader, spliceHtml, type ScriptLoader } from '../quirks/index.js';
 import { checkFreshness, findLastUpdated } from './freshness.js';
@@ -11,7 +11,7 @@ import { factsFromHead, type HeadOptions } from './head.js';
 import { checkKeywords } from './keywords.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml, type PageFacts } from './page.js';
 import { detectBotWall, findSoft404Phrase, wallMarkerText, type BotWall } from './signatures.js';
-import { reason, type Reason } from '../i18n/index.js';
+import { reason, type Reason } from '../model/reasons.js';
 import type { RenderFailure } from '../render/index.js';
 import type { DocumentProblem, DocumentText } from '../documents/index.js';
 import { citesHomePage, echoesOf, fingerprintOf, looksLikeErrorPage, mayBeErrorPage, redirectedHome, showsHostRoot, type ErrorPage } from './probe.js';
@@ -19,7 +19,7 @@ import { checkStatus } from './status.js';
 import { withoutSpaces } from '../util/text.js';
 import {
   combineVerdicts, fail, pass, unverified, type CheckResult, type EvidenceResult,
-} from './types.js';
+} from '../model/results.js';
 
 /** A fetched page decoded and analysed once, then shared by every evidence that cites its URL. */
 export interface Page {

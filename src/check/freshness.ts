@@ -1,9 +1,9 @@
-import type { Duration } from '../criteria/types.js';
+import type { Duration } from '../model/criteria.js';
 import { subtractDuration } from '../criteria/duration.js';
 import { chinaDay, datesInMeta, daysBetween, httpDateToChinaDay, newestPast, newestPastDateIn, type FoundDate } from './dates.js';
 import type { PageFacts } from './page.js';
-import { reason } from '../i18n/index.js';
-import { fail, pass, type CheckResult } from './types.js';
+import { reason } from '../model/reasons.js';
+import { fail, pass, type CheckResult } from '../model/results.js';
 
 /** 政府网站 meta tags first, then the Open Graph and Dublin Core ones other CMSs write. */
 const DATE_META = [

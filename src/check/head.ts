@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import type { FetchedResponse } from '../fetch/fetcher.js';
+import type { FetchedResponse } from '../model/fetch.js';
 import { withoutSpaces } from '../util/text.js';
 import { analyzeHtml, type PageFacts } from './page.js';
 import { echoesOf, mayBeErrorPage, type ErrorPage } from './probe.js';

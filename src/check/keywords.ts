@@ -1,9 +1,9 @@
 import { compileKeyword, type KeywordMatcher } from '../criteria/keyword.js';
-import type { KeywordRule } from '../criteria/types.js';
-import { reason } from '../i18n/index.js';
+import type { KeywordRule } from '../model/criteria.js';
+import { reason } from '../model/reasons.js';
 import { withoutSpaces } from '../util/text.js';
 import type { ScriptLoader } from '../quirks/index.js';
-import { fail, pass, unverified, type CheckResult } from './types.js';
+import { fail, pass, unverified, type CheckResult } from '../model/results.js';
 import type { DeepReadonly } from '../util/readonly.js';
 
 /** Validation already rejected bad patterns; one that slips through simply matches nothing. */

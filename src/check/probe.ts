@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FetchResult } from '../fetch/fetcher.js';
+import type { FetchResult } from '../model/fetch.js';
 import { decodeBody } from '../fetch/decode.js';
 import { withoutSpaces } from '../util/text.js';
 import { analyzeHtml, CONTENT_CHECK_BYTES, looksLikeHtml } from './page.js';

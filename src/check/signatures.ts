@@ -1,4 +1,4 @@
-import type { WallVendor } from '../i18n/reasons.js';
+import type { WallVendor } from '../model/reasons.js';
 import { withoutSpaces } from '../util/text.js';
 import type { PageFacts } from './page.js';
 

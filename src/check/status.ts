@@ -1,7 +1,7 @@
-import type { StatusRange } from '../criteria/types.js';
-import type { FetchedResponse } from '../fetch/fetcher.js';
-import { reason } from '../i18n/index.js';
-import { fail, pass, type CheckResult } from './types.js';
+import type { StatusRange } from '../model/criteria.js';
+import type { FetchedResponse } from '../model/fetch.js';
+import { reason } from '../model/reasons.js';
+import { fail, pass, type CheckResult } from '../model/results.js';
 
 export function checkStatus(response: FetchedResponse, expected: readonly StatusRange[]): CheckResult {
   const matches = (code: number) => expected.some((r) => code >= r.min && code <= r.max);

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { runAudit, type AuditReport } from '../audit.js';
+import { runAudit } from '../audit.js';
+import { type AuditReport } from '../model/report.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../criteria/diagnostics.js';
 import { loadCriteriaFile, parseCriteria } from '../criteria/load.js';
-import type { Criteria } from '../criteria/types.js';
+import type { Criteria } from '../model/criteria.js';
 import { createDispatcher } from '../fetch/agent.js';
 import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline, hasRegression } from '../history/baseline.js';

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { AuditReport, Changes } from '../audit.js';
+import type { AuditReport, Changes } from '../model/report.js';
 import { catalogue } from '../i18n/index.js';
 import { describeTarget, sendNotifications, shouldNotify, type NotifySummary } from '../notify/index.js';
 import { FORMATTERS } from '../report/index.js';

@@ -7,7 +7,7 @@ import { lintCriteria } from '../criteria/lint.js';
 import { parseCriteria } from '../criteria/load.js';
 import { DEFAULT_REDACTED_PARAMETERS } from '../criteria/settings.js';
 import { EXIT } from '../exit-codes.js';
-import type { Criteria } from '../criteria/types.js';
+import type { Criteria } from '../model/criteria.js';
 import type { Draft, FetchFlags } from '../import/index.js';
 import { writeAtomically } from '../report/outputs.js';
 import { describeFsError } from '../util/fs-errors.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../model/report.js';
 import { EXIT } from '../exit-codes.js';
 import { compareWithBaseline } from '../history/baseline.js';
 import { readReportFile, ReportReadError } from '../report/read.js';

@@ -1,5 +1,5 @@
 import { parseSetting, SETTING_RULES } from '../criteria/settings.js';
-import type { Settings } from '../criteria/types.js';
+import type { Settings } from '../model/criteria.js';
 import { UsageError } from './io.js';
 
 /** Run-setting flags shared by `audit` and `audit demo`; they override the criteria's settings. */

@@ -1,4 +1,4 @@
-import type { Duration } from './types.js';
+import type { Duration } from '../model/criteria.js';
 
 /** Column-type presets from the national rules for checking government websites. */
 export const MAX_AGE_PRESETS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics.js';
-import type { Criteria, Evidence, Indicator, SourcePosition } from './types.js';
+import type { Criteria, Evidence, Indicator, SourcePosition } from '../model/criteria.js';
 
 /**
  * Stable names of the lint rules: scripts, CI annotations and (later) per-rule switches match on

@@ -11,7 +11,7 @@ import { readCriteriaSource } from './source.js';
 import { ReadContext } from './reader/context.js';
 import { readWhole } from './reader/whole.js';
 import { GIVE_UP, readPiecewise, splitIndicators } from './reader/piecewise.js';
-import type { Criteria } from './types.js';
+import type { Criteria } from '../model/criteria.js';
 
 export { MAX_URL_LENGTH, maskCredentials } from './reader/evidence.js';
 export { MAX_INDICATOR_DEPTH } from './reader/indicators.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { durationToMs, parseDuration } from './duration.js';
-import type { Settings } from './types.js';
+import type { Settings } from '../model/criteria.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { name: string; version: string; homepage: string };
 

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Settings } from '../criteria/types.js';
+import type { Settings } from '../model/criteria.js';
 import { createNetworkDispatcher, type NetworkOptions } from '../network/index.js';
 
 /**

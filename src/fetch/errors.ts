@@ -1,33 +1,7 @@
 import { maxHeaderSize } from 'node:http';
-import { reason, type Reason } from '../i18n/index.js';
-import { blockedAddressOf, proxyProblemOf, tlsProblemOfError, type TlsProblem } from '../network/index.js';
-
-/** Stable codes for why a URL could not be fetched; reports and tests match on these, not on messages. */
-export type FetchErrorCode =
-  | 'DNS_NOT_FOUND'
-  | 'DNS_UNAVAILABLE'
-  | 'CONNECTION_REFUSED'
-  | 'CONNECTION_RESET'
-  | 'CONNECT_TIMEOUT'
-  | 'TIMEOUT'
-  | 'TLS_ERROR'
-  | 'REDIRECT_LOOP'
-  | 'TOO_MANY_REDIRECTS'
-  | 'BAD_REDIRECT'
-  | 'INTERRUPTED'
-  | 'NO_NETWORK'
-  | 'PROXY_ERROR'
-  | 'BLOCKED_ADDRESS'
-  | 'BODY_INCOMPLETE'
-  | 'BAD_CONTENT_ENCODING'
-  | 'BAD_RESPONSE'
-  | 'HEADERS_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | TlsProblem
-  | 'NETWORK_ERROR';
-
-/** A fetch failure is itself a reason: its code is the error code, its params what the message needs. */
-export type FetchError = Extract<Reason, { code: FetchErrorCode }>;
+import { reason } from '../model/reasons.js';
+import { blockedAddressOf, proxyProblemOf, tlsProblemOfError } from '../network/index.js';
+import { type FetchError, type FetchErrorCode } from '../model/fetch.js';
 
 /**
  * Failures that say nothing about the page leave evidence unverified: those on our side of the

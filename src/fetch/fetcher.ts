@@ -1,48 +1,16 @@
 import type { Readable, Transform } from 'node:stream';
 import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import type { Settings } from '../criteria/types.js';
-import { reason, type Reason } from '../i18n/index.js';
+import type { Settings } from '../model/criteria.js';
+import { reason, type Reason } from '../model/reasons.js';
 import { proxyFor, type ProxySettings } from '../network/index.js';
 import { sleep } from '../util/sleep.js';
-import { classifyError, isRetryable, type FetchError } from './errors.js';
+import { classifyError, isRetryable } from './errors.js';
+import { type FetchError } from '../model/fetch.js';
 import { validatorHeaders, type CachedResponse, type ResponseCache } from './cache.js';
 import type { HostScheduler, MarkSent, PageHold } from './scheduler.js';
 import { withWireTime, type WireTimeOptions } from './wire-time.js';
-
-export interface RedirectHop {
-  url: string;
-  status: number;
-  location: string;
-}
-
-interface FetchBase {
-  url: string;
-  finalUrl: string;
-  redirects: RedirectHop[];
-  attempts: number;
-  durationMs: number;
-  /** Worth knowing, no reason to fail: an https link redirected to plain http. */
-  warnings?: Reason[];
-}
-
-export interface FetchedResponse extends FetchBase {
-  ok: true;
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** The body went past the size cap; what was read is still checked. */
-  truncated: boolean;
-  /** The server answered 304 to a conditional request, and the stored body stood in. */
-  fromCache?: boolean;
-}
-
-export interface FetchFailure extends FetchBase {
-  ok: false;
-  error: FetchError;
-}
-
-export type FetchResult = FetchedResponse | FetchFailure;
+import { type FetchBase, type FetchResult, type FetchedResponse, type RedirectHop } from '../model/fetch.js';
 
 export type RetryCandidate = Pick<FetchedResponse, 'status' | 'headers' | 'body'>;
 

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { AuditReport, Changes, EvidenceChange } from '../audit.js';
-import type { Verdict } from '../check/types.js';
+import type { AuditReport, Changes, EvidenceChange } from '../model/report.js';
+import type { Verdict } from '../model/results.js';
 import type { Lang } from '../i18n/index.js';
 import type { EvidenceJson, IndicatorJson } from '../report/json.js';
 import { reportedText } from '../report/safe.js';
 import { sanitize } from '../report/sanitize.js';
 import { checkText, problemText } from '../report/words.js';
-import { leafResults, roundScore, type IndicatorResult } from '../score/score.js';
+import { leafResults, roundScore } from '../score/score.js';
+import { type IndicatorResult } from '../model/report.js';
 
 interface BaselineLeaf {
   title: string;

@@ -1,5 +1,5 @@
-import type { Verdict } from '../check/types.js';
-import type { SelectionReason } from '../select/select.js';
+import type { Verdict } from '../model/results.js';
+import type { SelectionReason } from '../model/report.js';
 import type { ReasonCatalogue } from './reasons.js';
 
 export type Lang = 'zh' | 'en';

@@ -1,10 +1,9 @@
 import type { Catalogue, Lang } from './catalogue.js';
 import { en } from './en.js';
-import type { Reason } from './reasons.js';
+import type { Reason } from '../model/reasons.js';
 import { zh } from './zh.js';
 
 export type { Catalogue, HostLeft, Lang, NotifyText, ProgressText } from './catalogue.js';
-export { reason, type Reason, type ReasonCode } from './reasons.js';
 
 const CATALOGUES: Record<Lang, Catalogue> = { zh, en };
 

@@ -1,14 +1,7 @@
-/**
- * Certificate problems, as stable codes. Reports and tests match on these; the OpenSSL/Node code
- * they came from can still be shown as detail.
- */
-export type TlsProblem =
-  | 'TLS_EXPIRED'
-  | 'TLS_SELF_SIGNED'
-  | 'TLS_WRONG_HOST'
-  | 'TLS_INCOMPLETE_CHAIN'
-  | 'TLS_UNTRUSTED'
-  | 'TLS_NOT_YET_VALID';
+
+import type { TlsProblem } from '../model/fetch.js';
+
+export type { TlsProblem };
 
 const PROBLEMS: Readonly<Record<string, TlsProblem>> = {
   // Dates.

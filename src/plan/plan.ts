@@ -1,4 +1,4 @@
-import type { Criteria, Evidence, Indicator } from '../criteria/types.js';
+import type { Criteria, Evidence, Indicator } from '../model/criteria.js';
 
 export interface Plan {
   evidence: Evidence[];

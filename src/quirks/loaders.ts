@@ -1,4 +1,4 @@
-import type { LoaderKind } from '../i18n/reasons.js';
+import type { LoaderKind } from '../model/reasons.js';
 import type { PageFacts, ScriptBlock } from '../check/page.js';
 import { standsAloneInPage } from '../check/signatures.js';
 import {

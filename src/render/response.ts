@@ -1,4 +1,4 @@
-import type { FetchedResponse } from '../fetch/fetcher.js';
+import type { FetchedResponse } from '../model/fetch.js';
 import type { Rendered } from './types.js';
 
 /**

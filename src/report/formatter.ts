@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../model/report.js';
 import type { Lang } from '../i18n/index.js';
 
 export interface FormatOptions {

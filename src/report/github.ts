@@ -1,6 +1,7 @@
-import type { EvidenceResult } from '../check/types.js';
+import type { EvidenceResult } from '../model/results.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
-import { leafResults, type IndicatorResult } from '../score/score.js';
+import { leafResults } from '../score/score.js';
+import { type IndicatorResult } from '../model/report.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, firstFailedCheck, formatNumber, statusText } from './words.js';

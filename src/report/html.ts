@@ -1,9 +1,9 @@
-import type { AuditReport, Changes } from '../audit.js';
+import type { AuditReport, Changes } from '../model/report.js';
 import { chinaDay } from '../check/dates.js';
-import type { EvidenceResult } from '../check/types.js';
+import type { EvidenceResult } from '../model/results.js';
 import { TOOL } from '../criteria/settings.js';
 import { catalogue, type Catalogue, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import type { IndicatorResult } from '../model/report.js';
 import type { Formatter } from './formatter.js';
 import { HTML_CSS, HTML_SCRIPT, HTML_SCRIPT_HASH } from './html-assets.js';
 import { sanitize } from './sanitize.js';

@@ -1,8 +1,8 @@
-import type { AuditReport, Changes } from '../audit.js';
-import type { EvidenceResult } from '../check/types.js';
+import type { AuditReport, Changes } from '../model/report.js';
+import type { EvidenceResult } from '../model/results.js';
 import { TOOL } from '../criteria/settings.js';
 import { explain, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import type { IndicatorResult } from '../model/report.js';
 import type { Formatter } from './formatter.js';
 import { cleanStrings } from './safe.js';
 import { cleanMultiline } from './sanitize.js';

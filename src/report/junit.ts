@@ -1,6 +1,6 @@
-import type { EvidenceResult } from '../check/types.js';
+import type { EvidenceResult } from '../model/results.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import type { IndicatorResult } from '../model/report.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, firstFailedCheck, escapeMarkup, statusText } from './words.js';

@@ -1,10 +1,10 @@
-import type { AuditReport, Changes } from '../audit.js';
+import type { AuditReport, Changes } from '../model/report.js';
 import { catalogue, type Lang } from '../i18n/index.js';
-import { leafResults, type IndicatorResult } from '../score/score.js';
-import type { SelectionReason } from '../select/index.js';
+import { leafResults } from '../score/score.js';
+import { type IndicatorResult } from '../model/report.js';
+import type { SelectionReason } from '../model/report.js';
 import { array, Malformed, maybeNumber, number, object, string, strings, type Json } from './read-json.js';
 import { problemText } from './words.js';
-import '../shard/report-fields.js';
 
 /**
  * The parts of a JSON report around its indicators, for src/report/read.ts: the selection

@@ -1,5 +1,6 @@
-import { catalogue, explain, type Reason } from '../i18n/index.js';
-import type { Verdict } from '../check/types.js';
+import { catalogue, explain } from '../i18n/index.js';
+import { type Reason } from '../model/reasons.js';
+import type { Verdict } from '../model/results.js';
 
 /**
  * Typed access to a parsed JSON report, for src/report/read.ts: each accessor returns the value

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ArchiveRecordRef } from '../archive/index.js';
-import type { AuditReport } from '../audit.js';
-import type { CheckName, CheckResult, EvidenceResult } from '../check/types.js';
-import type { Evidence, Indicator } from '../criteria/types.js';
-import type { FetchError } from '../fetch/errors.js';
+import type { ArchiveRecordRef } from '../model/archive.js';
+import type { AuditReport } from '../model/report.js';
+import type { CheckName, CheckResult, EvidenceResult } from '../model/results.js';
+import type { Evidence, Indicator } from '../model/criteria.js';
+import type { FetchError } from '../model/fetch.js';
 import { parseLang, type Lang } from '../i18n/index.js';
 import { roundScore, scoreIndicator, totals } from '../score/score.js';
 import { sanitize } from './sanitize.js';
@@ -13,7 +13,6 @@ import {
   array, boolean, date, Malformed, maybeNumber, maybeString, NoParams, number, object, reasonOf, string, strings, verdict, type Json,
 } from './read-json.js';
 import { readChanges, readSelection } from './read-head.js';
-import '../shard/report-fields.js';
 
 /**
  * A JSON report (version 1) read back into the AuditReport it was written from, so that every

@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../model/report.js';
 import { MASK, SECRET_HEADERS, type Redactor } from '../util/redact.js';
 import { cleanMultiline } from './sanitize.js';
 import { isPlainObject } from '../util/plain.js';

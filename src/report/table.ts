@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import type { AuditReport, Changes } from '../audit.js';
-import type { EvidenceResult, Verdict } from '../check/types.js';
+import type { AuditReport, Changes } from '../model/report.js';
+import type { EvidenceResult, Verdict } from '../model/results.js';
 import { catalogue, explain, type Catalogue, type Lang } from '../i18n/index.js';
-import type { IndicatorResult } from '../score/score.js';
+import type { IndicatorResult } from '../model/report.js';
 import type { Formatter } from './formatter.js';
 import { sanitize } from './sanitize.js';
 import { checkText, dateAndBasis, firstFailedCheck, formatNumber, problemText, signed, statusText } from './words.js';

@@ -1,8 +1,8 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../model/report.js';
 import { archiveHref } from '../archive/index.js';
-import type { CheckResult, EvidenceResult } from '../check/types.js';
+import type { CheckResult, EvidenceResult } from '../model/results.js';
 import { explain, type Catalogue, type Lang } from '../i18n/index.js';
-import type { Problem } from '../score/score.js';
+import type { Problem } from '../model/report.js';
 import { sanitize } from './sanitize.js';
 
 /** Helpers every human-readable format shares, so they word things alike. */

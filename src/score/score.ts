@@ -1,26 +1,7 @@
-import type { Evidence, Indicator } from '../criteria/types.js';
-import { combineVerdicts, type EvidenceResult, type Verdict } from '../check/types.js';
-import { reason, type Reason } from '../i18n/index.js';
-
-/** The first thing wrong below a node: which evidence, and why. */
-export interface Problem {
-  evidence?: string;
-  reason: Reason;
-}
-
-export interface IndicatorResult {
-  indicator: Indicator;
-  score: number;
-  /** What the score is out of: a leaf's weight, or the sum of the children's (validation warns when that differs from the weight). */
-  maxScore: number;
-  verdict: Verdict;
-  passed: number;
-  total: number;
-  /** The first problem below this node, for the table's last column. */
-  problem?: Problem;
-  children: IndicatorResult[];
-  evidence?: EvidenceResult[];
-}
+import type { Evidence, Indicator } from '../model/criteria.js';
+import { combineVerdicts, type EvidenceResult, type Verdict } from '../model/results.js';
+import { reason } from '../model/reasons.js';
+import { type IndicatorResult, type Problem, type Totals } from '../model/report.js';
 
 /** Where the results wait for scoring: a Map, or a spool that reads them back from disk. */
 export interface Results {
@@ -83,13 +64,6 @@ function firstProblem(evidence: EvidenceResult[], verdict: Verdict): Problem | u
 /** Scores are shown to two decimals; rounding here keeps sums and JSON free of float noise. */
 export function roundScore(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-export interface Totals {
-  score: number;
-  maxScore: number;
-  indicators: Record<Verdict, number>;
-  evidence: Record<Verdict, number>;
 }
 
 /** Counts leaves, the indicators a table lists as pass/fail/unverified, and every evidence. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseCriteria } from '../criteria/load.js';
-import type { Indicator } from '../criteria/types.js';
+import type { Indicator } from '../model/criteria.js';
 import { ownerOf, walk } from './tree.js';
 
 export interface ChangedLines {

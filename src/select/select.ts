@@ -1,14 +1,8 @@
 import { editDistance } from '../util/suggest.js';
-import type { Criteria, Indicator } from '../criteria/types.js';
+import type { Criteria, Indicator } from '../model/criteria.js';
 import type { ChangedLines } from './changed.js';
 import { countLeaves, ownerOf, prune, walk } from './tree.js';
-
-export type SelectionReason =
-  | { kind: 'only'; ids: string[] }
-  | { kind: 'new-file'; ref: string; total: number }
-  | { kind: 'outside'; ref: string; lines: number[]; total: number }
-  | { kind: 'changed'; ref: string; selected: number; total: number }
-  | { kind: 'none'; ref: string; total: number };
+import { type SelectionReason } from '../model/report.js';
 
 export interface Selection {
   /**

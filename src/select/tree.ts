@@ -1,4 +1,4 @@
-import type { Criteria, Indicator } from '../criteria/types.js';
+import type { Criteria, Indicator } from '../model/criteria.js';
 
 /** The deepest indicator whose lines include `line`, or undefined when the line lies outside every indicator. */
 export function ownerOf(indicators: readonly Indicator[], line: number): Indicator | undefined {

@@ -1,13 +1,12 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../model/report.js';
 import { chinaDay } from '../check/dates.js';
-import type { EvidenceResult } from '../check/types.js';
-import type { Evidence, Indicator } from '../criteria/types.js';
+import type { EvidenceResult } from '../model/results.js';
+import type { Evidence, Indicator } from '../model/criteria.js';
 import type { ReadReport } from '../report/read.js';
 import { sanitize } from '../report/sanitize.js';
 import { scoreIndicator, totals } from '../score/score.js';
 import { isOtherShard } from './split.js';
-import type { Shard } from './spec.js';
-import './report-fields.js';
+import type { Shard } from '../model/report.js';
 
 /** One shard's report, as read from its file. */
 export interface Part {

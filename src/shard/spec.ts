@@ -1,11 +1,6 @@
 import { UsageError, type Io } from '../commands/io.js';
 import { DEFAULT_NOTIFY_ON, type NotifyOn, type NotifyTarget } from '../notify/index.js';
-
-/** Which part of the evidence a run audits: shard `index` of `total`, numbered from 1. */
-export interface Shard {
-  index: number;
-  total: number;
-}
+import { type Shard } from '../model/report.js';
 
 /** More shards than this is a typo, not a plan: every shard still loads the whole criteria file. */
 export const MAX_SHARDS = 1000;

@@ -1,11 +1,11 @@
-import type { AuditReport } from '../audit.js';
-import { unverified, type EvidenceResult } from '../check/types.js';
-import type { Criteria, Evidence, Indicator } from '../criteria/types.js';
-import { reason } from '../i18n/index.js';
-import { scoreIndicator, totals, type IndicatorResult } from '../score/score.js';
+import type { AuditReport } from '../model/report.js';
+import { unverified, type EvidenceResult } from '../model/results.js';
+import type { Criteria, Evidence, Indicator } from '../model/criteria.js';
+import { reason } from '../model/reasons.js';
+import { scoreIndicator, totals } from '../score/score.js';
+import { type IndicatorResult } from '../model/report.js';
 import { hostOf, shardOfHost } from './hash.js';
-import type { Shard } from './spec.js';
-import './report-fields.js';
+import type { Shard } from '../model/report.js';
 
 /**
  * The criteria a shard audits: the same tree, each leaf keeping only the evidence whose host falls

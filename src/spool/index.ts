@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Criteria, Evidence, Indicator } from '../criteria/types.js';
+import type { Criteria, Evidence, Indicator } from '../model/criteria.js';
 import { readSpool, SpoolError } from './read.js';
 import { Spool, type SpoolHeader } from './spool.js';
 

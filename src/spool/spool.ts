@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import type { EvidenceResult } from '../check/types.js';
-import type { Evidence } from '../criteria/types.js';
+import type { EvidenceResult } from '../model/results.js';
+import type { Evidence } from '../model/criteria.js';
 
 /**
  * Evidence results as they are judged, one JSON line each, appended to a file and dropped from

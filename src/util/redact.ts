@@ -10,7 +10,7 @@
  * The masking is applied where text leaves the program (see src/report/safe.ts, the archive's
  * index, the progress lines); the fetcher itself still sends what the criteria say.
  */
-import type { Criteria, HostSettings } from '../criteria/types.js';
+import type { Criteria, HostSettings } from '../model/criteria.js';
 
 export const MASK = '***';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { durationToMs, MAX_AGE_PRESETS, parseDuration, subtractDuration } from '../../src/criteria/duration.js';
-import type { Duration } from '../../src/criteria/types.js';
+import type { Duration } from '../../src/model/criteria.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

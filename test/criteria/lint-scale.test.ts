@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lintCriteria } from '../../src/criteria/lint.js';
-import type { Criteria, Evidence, Indicator } from '../../src/criteria/types.js';
+import type { Criteria, Evidence, Indicator } from '../../src/model/criteria.js';
 
 /** `count` leaves, each citing `url(i)` under `title(i)`, on lines 10, 20, 30, … */
 function table(count: number, url: (i: number) => string, title: (i: number) => string): Criteria {

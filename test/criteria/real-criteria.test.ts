@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/criteria/diagnostics.js';
 import { loadCriteriaFile } from '../../src/criteria/load.js';
-import type { Criteria, Evidence, Indicator } from '../../src/criteria/types.js';
+import type { Criteria, Evidence, Indicator } from '../../src/model/criteria.js';
 
 const CRITERIA_PATH = fileURLToPath(new URL('../../criteria.yaml', import.meta.url));
 // CI copies shared/ beside the repo, so the seed lives at ../shared relative to the repo root.

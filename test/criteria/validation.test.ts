@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../../src/criteria/diagnostics.js';
 import { loadCriteriaFile, parseCriteria } from '../../src/criteria/load.js';
-import type { Indicator } from '../../src/criteria/types.js';
+import type { Indicator } from '../../src/model/criteria.js';
 
 /** A path with a folder, to show the formatted message keeps the name the user passed. */
 const FILE = 'conf/my-criteria.yaml';

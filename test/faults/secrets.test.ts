@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, runCli, startServer, NOW_ARG, type TestServer } from '../helpers.js';
-import type { AuditReport } from '../../src/audit.js';
+import type { AuditReport } from '../../src/model/report.js';
 import { createProgress } from '../../src/progress/index.js';
 import { safeReport } from '../../src/report/safe.js';
 import { createRedactor, redactText, redactUrl, secretValues } from '../../src/util/redact.js';

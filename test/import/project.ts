@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { parseCriteria } from '../../src/criteria/load.js';
-import type { Criteria, Indicator } from '../../src/criteria/types.js';
+import type { Criteria, Indicator } from '../../src/model/criteria.js';
 
 /** What an import must get right, without what it cannot know (keywords, max_age, positions). */
 export interface Shape {

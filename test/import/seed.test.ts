@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCriteriaFile } from '../../src/criteria/load.js';
-import type { Criteria } from '../../src/criteria/types.js';
+import type { Criteria } from '../../src/model/criteria.js';
 import { runCli, type CliRun } from '../helpers.js';
 import { sharedFile } from '../shared.js';
 import { loaded, shapeOf } from './project.js';

@@ -3,7 +3,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { compileKeyword } from '../keyword.js';
 import { selectorProblem } from '../selector.js';
-import type { CheckOptions, KeywordRule, StatusRange } from '../types.js';
+import type { CheckOptions, KeywordRule, StatusRange } from '../../model/criteria.js';
 import type { ReadContext } from './context.js';
 import { CHECK_KEYS, KEYWORD_KEYS, RENDER_MODES } from './keys.js';
 import { optionalString, readStringList } from './scalars.js';

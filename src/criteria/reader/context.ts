@@ -3,7 +3,7 @@ import type { Node, Pair, YAMLMap } from 'yaml';
 import { closest } from '../../util/suggest.js';
 import { ValuePool } from '../../util/value-pool.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { SourcePosition } from '../types.js';
+import type { SourcePosition } from '../../model/criteria.js';
 import { detach, isWhitespace } from './values.js';
 import { isMergeKey } from './yaml-unsupported.js';
 

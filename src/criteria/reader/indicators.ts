@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
-import type { Indicator } from '../types.js';
+import type { Indicator } from '../../model/criteria.js';
 import { inherit, readChecks, type Inherited } from './checks.js';
 import type { ReadContext } from './context.js';
 import { readEvidenceList } from './evidence.js';

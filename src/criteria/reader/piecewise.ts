@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
-import type { Criteria, Indicator } from '../types.js';
+import type { Criteria, Indicator } from '../../model/criteria.js';
 import type { Inherited } from './checks.js';
 import { countLines, type ReadContext } from './context.js';
 import { readIndicator } from './indicators.js';

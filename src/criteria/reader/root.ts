@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isScalar } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import { hasErrors } from '../diagnostics.js';
-import type { Criteria, Indicator } from '../types.js';
+import type { Criteria, Indicator } from '../../model/criteria.js';
 import { readChecks, type Inherited } from './checks.js';
 import type { ReadContext } from './context.js';
 import { ROOT_KEYS } from './keys.js';

@@ -4,7 +4,7 @@ import type { Node, YAMLMap } from 'yaml';
 // which loading a criteria file (`audit validate`) has no use for.
 import { parseNotifyTarget } from '../../notify/targets.js';
 import { defaultSettings, parseSetting, SETTING_RULES, type SettingRule } from '../settings.js';
-import type { HostSettings, Settings } from '../types.js';
+import type { HostSettings, Settings } from '../../model/criteria.js';
 import { readRenderMode } from './checks.js';
 import type { ReadContext } from './context.js';
 import { HOST_KEYS, SETTINGS_KEYS } from './keys.js';

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar } from 'yaml';
 import type { Document, YAMLMap } from 'yaml';
-import type { Criteria } from '../types.js';
+import type { Criteria } from '../../model/criteria.js';
 import { countLines, type ReadContext } from './context.js';
 import { readIndicatorList } from './indicators.js';
 import { readRoot } from './root.js';

@@ -1,7 +1,7 @@
-import type { Evidence } from '../criteria/types.js';
-import type { ArchiveRecordRef } from '../archive/index.js';
-import type { Reason } from '../i18n/index.js';
-import type { FetchFailure, FetchedResponse } from '../fetch/fetcher.js';
+import type { Evidence } from './criteria.js';
+import type { ArchiveRecordRef } from './archive.js';
+import type { Reason } from './reasons.js';
+import type { FetchFailure, FetchedResponse } from './fetch.js';
 
 export type Verdict = 'pass' | 'fail' | 'unverified';
 
