@@ -59,6 +59,9 @@ process.stdout.write(JSON.stringify({
   // The same two ends as epoch times, for the parent to hold against when it spawned this process
   // and when it exited: start-up and exit are then counted whole.
   ...(sends.size > 0 ? { firstSendAt: epoch(Math.min(...[...sends.values()].map((l) => l[0]))), lastAnswerAt: epoch(lastAnswer) } : {}),
+  // When main() was called: Node's start and the CLI's import are before it, the command's own
+  // modules and the criteria after it.
+  mainAt: epoch(t0),
   // The kernel's high-water mark, so a spike between samples is not missed.
   peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
 }) + '\n', () => process.exit(0)); // as bin/audit.js ends: once stdout is drained, whatever is still open
