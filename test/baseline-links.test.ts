@@ -258,7 +258,7 @@ describe('--baseline, link by link', () => {
 });
 
 describe('reports with no link changed', () => {
-  it('say in every human format exactly what they said before links were compared', async () => {
+  it('say in every human format exactly what they said before links were compared', { tags: ['slow'] }, async () => {
     const report = await demoReport();
     const before: Changes = {
       baseline: { path: 'night.json', finishedAt: '2026-03-14T04:00:00Z', score: 50 }, scoreDelta: -2.5,
@@ -275,7 +275,7 @@ describe('reports with no link changed', () => {
   }, 60_000);
 });
 
-describe('matching at scale', () => {
+describe('matching at scale', { tags: ['slow'] }, () => {
   it('compares 100,000 links, all moved to other indicators, by Map lookups', async () => {
     const leaves = 10_000;
     const perLeaf = 10;

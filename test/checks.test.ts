@@ -54,7 +54,7 @@ describe('status', () => {
     expect(reason(e)).toMatch(/HTTP 404 Not Found, expected 200-299/);
   });
 
-  it('fails a persistent 500 after retrying', async () => {
+  it('fails a persistent 500 after retrying', { tags: ['slow'] }, async () => {
     const e = await audit('- url: $SITE/server-error');
     expect(e.status).toBe('fail');
     expect(e.attempts).toBe(3);
@@ -94,7 +94,7 @@ describe('redirects', () => {
 });
 
 describe('network failures', () => {
-  it('retries a 429, honouring Retry-After, then passes', async () => {
+  it('retries a 429, honouring Retry-After, then passes', { tags: ['slow'] }, async () => {
     const started = Date.now();
     const e = await audit('- url: $SITE/flaky/429');
     expect(e.status).toBe('pass');
@@ -102,7 +102,7 @@ describe('network failures', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // Retry-After: 1
   });
 
-  it('retries 503 twice, then passes', async () => {
+  it('retries 503 twice, then passes', { tags: ['slow'] }, async () => {
     const e = await audit('- url: $SITE/flaky/503');
     expect(e.status).toBe('pass');
     expect(e.attempts).toBe(3);

@@ -202,7 +202,7 @@ describe('json', () => {
 });
 
 describe('demo', () => {
-  it('serves the sample site and shows every verdict', async () => {
+  it('serves the sample site and shows every verdict', { tags: ['slow'] }, async () => {
     const run = await runCli(['demo', '--now', NOW_ARG]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/PASS/);

@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 describe('the built bin', () => {
-  it('runs the demo: table on stdout, exit 0', async () => {
+  it('runs the demo: table on stdout, exit 0', { tags: ['slow'] }, async () => {
     const run = await runBin(['demo']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^演示站点自评表\(demo\)\nID +Indicator +Weight +Score +Verdict +Evidence +First problem/);
@@ -76,7 +76,7 @@ describe('the built bin', () => {
     expect(JSON.parse(run.stdout).score).toBe(1);
   });
 
-  it('keeps its exit code and writes its files when the reader of stdout goes away', async () => {
+  it('keeps its exit code and writes its files when the reader of stdout goes away', { tags: ['slow'] }, async () => {
     const path = join(dir, 'epipe.yaml');
     // Enough JSON to overflow the pipe's buffer, so the write after the reader leaves really fails.
     await writeFile(path, criteriaYaml(Array.from({ length: 300 }, (_, i) => `- url: ${site.origin}/gone?epipe=${i}`), { settings: 'per_host_rate: 1000\nper_host_concurrency: 8' }));
@@ -100,7 +100,7 @@ describe('the built bin', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('on SIGTERM, writes every requested report file with what it had, exit 130', async () => {
+  it('on SIGTERM, writes every requested report file with what it had, exit 130', { tags: ['slow'] }, async () => {
     const path = join(dir, 'term.yaml');
     await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh?term`, `- url: ${site.origin}/slow?term`], { settings: 'timeout: 30s' }));
     const json = join(dir, 'term.json');
@@ -113,7 +113,7 @@ describe('the built bin', () => {
     expect(await readFile(md, 'utf8')).toMatch(/interrupted/i);
   });
 
-  it('on Ctrl-C, still prints the report with what it had, marked incomplete, exit 130', async () => {
+  it('on Ctrl-C, still prints the report with what it had, marked incomplete, exit 130', { tags: ['slow'] }, async () => {
     const path = join(dir, 'slow.yaml');
     await writeFile(path, criteriaYaml([`- url: ${site.origin}/list/fresh`, `- url: ${site.origin}/slow`], { settings: 'timeout: 30s' }));
     const run = await runBin([path, '--format', 'json', '--now', NOW_ARG], { onStart: signalOnceRequested('/slow', 'SIGINT') });

@@ -69,7 +69,7 @@ describe('script-filled pages', () => {
     expect(evidence.checks.map((c) => c.name)).toEqual(['status', 'content', 'render']);
   });
 
-  it.skipIf(!browser)('are rendered, and the rendered list is judged like any page', async () => {
+  it.skipIf(!browser)('are rendered, and the rendered list is judged like any page', { tags: ['slow'] }, async () => {
     const json = join(dir, 'rendered.json');
     const run = await runCli([await file('render.yaml', criteria(['/column'])), '--quiet', '--now', '2026-03-15', '--output', json], { env: { CHROMIUM_PATH: browser ?? '' } });
     const evidence = JSON.parse(await readFile(json, 'utf8')).indicators[0].evidence[0];
@@ -77,7 +77,7 @@ describe('script-filled pages', () => {
     expect(evidence).toMatchObject({ status: 'pass', rendered: true, last_updated: '2026-03-10' });
   });
 
-  it.skipIf(!browser)('--render never keeps them unverified; render: always renders plain pages too', async () => {
+  it.skipIf(!browser)('--render never keeps them unverified; render: always renders plain pages too', { tags: ['slow'] }, async () => {
     const never = join(dir, 'never.json');
     await runCli([await file('never.yaml', criteria(['/column'])), '--quiet', '--render', 'never', '--now', '2026-03-15', '--output', never]);
     expect(JSON.parse(await readFile(never, 'utf8')).indicators[0].evidence[0]).toMatchObject({ status: 'unverified', rendered: false });
@@ -88,7 +88,7 @@ describe('script-filled pages', () => {
 });
 
 describe('the evidence archive', () => {
-  it('keeps every response in a WARC that reads back, indexed per evidence and linked from the reports', async () => {
+  it('keeps every response in a WARC that reads back, indexed per evidence and linked from the reports', { tags: ['slow'] }, async () => {
     const archiveDir = join(dir, 'archive');
     const json = join(dir, 'archived.json');
     const html = join(dir, 'archived.html');

@@ -115,7 +115,7 @@ describe('politeness', () => {
     expectEvenSpacing(starts, 200);
   }));
 
-  it('counts the rate by when requests reach the wire, so a slow first connection cannot crowd a second', async () => {
+  it('counts the rate by when requests reach the wire, so a slow first connection cannot crowd a second', { tags: ['slow'] }, async () => {
     const { server, seen } = await recordingServer(0);
     // The first connection takes 300 ms to open, as a distant TLS handshake can; later ones are instant.
     const connect = buildConnector({});
@@ -144,7 +144,7 @@ describe('politeness', () => {
     expect(Math.max(...seen.map((s) => s.active))).toBe(2);
   });
 
-  it('serves hosts in parallel, so a slow host does not hold a fast one back', async () => {
+  it('serves hosts in parallel, so a slow host does not hold a fast one back', { tags: ['slow'] }, async () => {
     const slow = await recordingServer(600, '127.0.0.1');
     const fast = await recordingServer(0, '127.0.0.2');
     const ctx = context({ perHostRate: 1000, perHostConcurrency: 1, concurrency: 4 });

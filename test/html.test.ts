@@ -197,7 +197,7 @@ if (!browserPath) console.warn(SKIP_NOTICE);
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-describe('html report in Chromium', () => {
+describe('html report in Chromium', { tags: ['slow'] }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'audit-html-'));

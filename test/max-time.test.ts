@@ -13,7 +13,7 @@ function leaves(indicators: IndicatorJson[]): { url: string; status: string }[] 
 }
 
 describe('max_time', () => {
-  it('stops the whole run at --max-time and still reports every evidence, the unfinished ones unverified', async () => {
+  it('stops the whole run at --max-time and still reports every evidence, the unfinished ones unverified', { tags: ['slow'] }, async () => {
     // One quick page, and pages that take far longer than the run may.
     const server = await startServer((req, res) => {
       if (req.url === '/quick') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<p>政务公开</p>');

@@ -187,7 +187,7 @@ async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-describe.skipIf(!browserPath)('Renderer with the system Chromium', () => {
+describe.skipIf(!browserPath)('Renderer with the system Chromium', { tags: ['slow'] }, () => {
   let site: Site;
   const renderers: Renderer[] = [];
   const make = (options: Partial<RenderOptions> = {}) => {

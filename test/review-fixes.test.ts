@@ -81,7 +81,7 @@ describe('freshness on China\'s calendar', () => {
 });
 
 describe('scores and validation', () => {
-  it('never shows a score above its maximum when weights disagree', async () => {
+  it('never shows a score above its maximum when weights disagree', { tags: ['slow'] }, async () => {
     const path = join(dir, 'sum.yaml');
     await writeFile(path, `version: 1
 indicators:

@@ -77,7 +77,7 @@ describe('report files', () => {
     expect(validate({ ...report, version: 2 })).toBe(false);
   });
 
-  it('never lets a reader see half a file', async () => {
+  it('never lets a reader see half a file', { tags: ['slow'] }, async () => {
     const file = await criteriaFile('atomic.yaml', Array.from({ length: 30 }, (_, i) => `/page-${i}`));
     const json = join(dir, 'atomic.json');
     await run([file, '--output', json]);

@@ -74,7 +74,7 @@ describe.skipIf(!OPENSSL)('TLS', () => {
     expect(host!.warnings.map((w) => w.code)).toContain('TLS_INSECURE_ACCEPTED');
   });
 
-  it('a host key with a port is honoured for insecure, and the browser accepts what the fetch accepted', async () => {
+  it('a host key with a port is honoured for insecure, and the browser accepts what the fetch accepted', { tags: ['slow'] }, async () => {
     const key = `"127.0.0.1:${ports.selfSigned}"`;
     const [byPort] = await auditUrls([https('selfSigned')], [], `hosts:\n  ${key}: { insecure: true }`);
     expect(byPort!.status).toBe('pass');

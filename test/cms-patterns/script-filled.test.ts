@@ -203,7 +203,7 @@ describe('scripts that fill nothing, and scripts that may', () => {
   });
 });
 
-describe.skipIf(!browser)('with the system Chromium', () => {
+describe.skipIf(!browser)('with the system Chromium', { tags: ['slow'] }, () => {
   it('renders a page a script fills and judges the rendered DOM, saying so in the report', async () => {
     const e = await auditWithBrowser('/ajax-list');
     expect(e.status).toBe('pass');

@@ -31,7 +31,7 @@ function bothWays(text: string) {
   return { piecewise, whole, path };
 }
 
-describe('large criteria files are parsed one indicator at a time', () => {
+describe('large criteria files are parsed one indicator at a time', { tags: ['slow'] }, () => {
   // First in the file, so the heap is still small; measured as resident memory, watched from another thread
   // because the parse blocks this one. With worker threads the process (and its RSS) is shared with other files.
   it.skipIf(!isMainThread)('peaks far below the whole-document parse in memory', { timeout: 120_000 }, async () => {

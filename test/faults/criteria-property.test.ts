@@ -331,7 +331,7 @@ describe('inputs the properties found', () => {
 // ---- properties ----
 
 describe('parseCriteria on arbitrary input', () => {
-  it(`never throws on generated criteria, valid and mutated (${RUNS} runs)`, { timeout: 120_000 }, () => {
+  it(`never throws on generated criteria, valid and mutated (${RUNS} runs)`, { timeout: 120_000, tags: ['slow'] }, () => {
     let accepted = 0;
     fc.assert(fc.property(document, (text) => {
       if (parseAndCheck(text).criteria) accepted++;
@@ -340,7 +340,7 @@ describe('parseCriteria on arbitrary input', () => {
     expect(accepted).toBeGreaterThan(RUNS / 50);
   });
 
-  it(`never throws on arbitrary YAML-ish text (${RUNS} runs)`, { timeout: 120_000 }, () => {
+  it(`never throws on arbitrary YAML-ish text (${RUNS} runs)`, { timeout: 120_000, tags: ['slow'] }, () => {
     fc.assert(fc.property(rawText, (text) => {
       parseAndCheck(text);
     }), { numRuns: RUNS, seed: SEED });
@@ -372,13 +372,13 @@ describe('piecewise and whole-document reads agree', () => {
 
   // A CI run found this: an item nested near the depth limit passed as a piece, a level below the
   // document's root, but not as part of the whole file. Replayed from its seed (fast-check is pinned).
-  it('agrees on the file fast-check found nested right at the depth limit', { timeout: 60_000 }, () => {
+  it('agrees on the file fast-check found nested right at the depth limit', { timeout: 60_000, tags: ['slow'] }, () => {
     fc.assert(fc.property(large, (text) => {
       expect(parseCriteria(text, FILE)).toEqual(parseCriteria(text, FILE, { piecewise: false }));
     }), { numRuns: 60, seed: -884778393 });
   });
 
-  it('gives the same result either way on large generated files (300 runs)', { timeout: 120_000 }, () => {
+  it('gives the same result either way on large generated files (300 runs)', { timeout: 120_000, tags: ['slow'] }, () => {
     const paths = new Map<ReadPath, number>();
     fc.assert(fc.property(large, (text) => {
       let path: ReadPath | undefined;

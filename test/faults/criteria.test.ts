@@ -387,7 +387,7 @@ describe('values', () => {
     expect(report.indicators[0]).toMatchObject({ weight: 0 });
   });
 
-  it('audits 10,000 indicators', { timeout: 120_000 }, async () => {
+  it('audits 10,000 indicators', { timeout: 120_000, tags: ['slow'] }, async () => {
     const leaves = Array.from({ length: 10_000 }, (_, i) => [
       `  - id: "L${i + 1}"`, `    title: 指标${i + 1}`, '    weight: 1', '    evidence:',
       // A hundred distinct pages, so the run is quick but not one request.
@@ -412,7 +412,7 @@ describe('values', () => {
     return lines.join('\n') + '\n';
   }
 
-  it(`audits indicators nested ${MAX_INDICATOR_DEPTH} levels deep`, async () => {
+  it(`audits indicators nested ${MAX_INDICATOR_DEPTH} levels deep`, { tags: ['slow'] }, async () => {
     const { audit } = await expectAccepted(nested(MAX_INDICATOR_DEPTH));
     expect(audit.code).toBe(0);
     expect(evidenceRequests()).toEqual(['/deep']);

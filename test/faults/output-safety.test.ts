@@ -264,7 +264,7 @@ describe('terminal and format safety', () => {
 });
 
 describe('each formatter on its own', () => {
-  it('strips whole escape sequences even when handed a raw report (a library caller skips the delivery boundary)', async () => {
+  it('strips whole escape sequences even when handed a raw report (a library caller skips the delivery boundary)', { tags: ['slow'] }, async () => {
     const report: AuditReport = structuredClone(await demoReport());
     const ansi = 'T \x1b[31mRED\x1b[0m \x1b]8;;http://evil.example/\x07click\x1b]8;;\x07 \x9b1mC1 \u202eevil';
     report.title = ansi;

@@ -33,7 +33,7 @@ const head = (status: string, headers: Record<string, string | number>) =>
   `HTTP/1.1 ${status}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 
 describe('connections', () => {
-  it('a refused connection fails at once with CONNECTION_REFUSED', async () => {
+  it('a refused connection fails at once with CONNECTION_REFUSED', { tags: ['slow'] }, async () => {
     const port = await closedPort();
     const run = await auditOne(`http://127.0.0.1:${port}/`);
     expectRow(run, { verdict: 'fail', code: 'CONNECTION_REFUSED', message: /127\.0\.0\.1:\d+ refused the connection/ });
@@ -60,7 +60,7 @@ describe('connections', () => {
   });
 
   // Protection: the whole-request timeout (AbortSignal.timeout in fetchOnce), backed by the dispatcher's headersTimeout.
-  it('headers that never come end at the timeout with TIMEOUT', async () => {
+  it('headers that never come end at the timeout with TIMEOUT', { tags: ['slow'] }, async () => {
     const server = serve(await rawServer(() => undefined));
     const run = await auditOne(`${server.origin}/silent`, { settings: 'timeout: 1s' });
     expectRow(run, { verdict: 'fail', code: 'TIMEOUT', message: /no complete answer from 127\.0\.0\.1:\d+ within 1s/ });
@@ -70,7 +70,7 @@ describe('connections', () => {
 
   // Protection: the timeout covers the whole body. undici's bodyTimeout is per chunk and a byte a
   // second never trips it: without AbortSignal.timeout this case hangs until the test times out.
-  it('a body that trickles a byte a second (slowloris) ends at the request timeout', async () => {
+  it('a body that trickles a byte a second (slowloris) ends at the request timeout', { tags: ['slow'] }, async () => {
     const server = serve(await rawServer((socket) => {
       socket.write(head('200 OK', { 'Content-Type': 'text/html', 'Content-Length': 10_000 }));
       const drip = setInterval(() => socket.write('x'), 1000);
@@ -304,7 +304,7 @@ describe('status codes', () => {
     expect(server.requests).toEqual(['/maintenance']);
   });
 
-  it('503 forever, with retries: 2, fails with HTTP 503 after exactly 3 attempts', async () => {
+  it('503 forever, with retries: 2, fails with HTTP 503 after exactly 3 attempts', { tags: ['slow'] }, async () => {
     const server = serve(await httpServer((_req, res) => res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>维护中</body></html>')));
     const run = await auditOne(`${server.origin}/down`, { settings: 'retries: 2' });
     expectRow(run, { verdict: 'fail', code: 'STATUS_UNEXPECTED', message: /^HTTP 503 Service Unavailable, expected 200-299$/ });
@@ -324,7 +324,7 @@ describe('TLS', () => {
   // Protection: answerBefore (fetcher.ts) ends the attempt at the timeout. undici acts on an abort
   // only once it has a connection, so without it the attempt lasts until undici's own connect timer
   // fires, about 1.5 s here.
-  it('a TLS handshake that stalls fails at the timeout, as a connection that could not be made', async () => {
+  it('a TLS handshake that stalls fails at the timeout, as a connection that could not be made', { tags: ['slow'] }, async () => {
     const server = serve(await rawServer(() => undefined));
     const run = await auditOne(`https://127.0.0.1:${server.port}/`, { settings: 'timeout: 1s' });
     expectRow(run, { verdict: 'fail', code: 'CONNECT_TIMEOUT', message: /could not connect to 127\.0\.0\.1:\d+ in time/ });

@@ -136,7 +136,7 @@ describe('importing from a URL', () => {
 });
 
 describe('three commands from the published table to an audit', () => {
-  it('imports, validates and audits the file as it was written', async () => {
+  it('imports, validates and audits the file as it was written', { tags: ['slow'] }, async () => {
     const out = join(dir, 'criteria.yaml');
     const imported = await runCli(['import', `${server.origin}/local.html`, '--output', out, '--max-age', 'notice']);
     expect(imported.code).toBe(0);

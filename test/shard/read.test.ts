@@ -39,7 +39,7 @@ async function expectSameAgain(stem: string, lang: Lang, verbose: boolean): Prom
 const everyFormat = (stem: string) => Object.values(EXTENSIONS).flatMap((ext) => ['--output', join(dir, `${stem}.${ext}`)]);
 
 describe('reading a JSON report back', () => {
-  it('gives every format again, unchanged: selection, changes, archive links, redirects, verbose rows', async () => {
+  it('gives every format again, unchanged: selection, changes, archive links, redirects, verbose rows', { tags: ['slow'] }, async () => {
     const base = join(dir, 'base.json');
     sites.broken.add('/ok/3-0');
     await auditAt([criteria, '--output', base]);

@@ -66,7 +66,7 @@ function runBin(args: string[], onStart?: (child: ReturnType<typeof spawn>) => v
   });
 }
 
-describe('a run killed with SIGKILL halfway', () => {
+describe('a run killed with SIGKILL halfway', { tags: ['slow'] }, () => {
   it('resumes from its spool, fetching nothing judged again, and reports what an uninterrupted run reports', async () => {
     const file = join(dir, 'killed.yaml');
     await writeFile(file, criteria(10)); // 20 pages a host at 10 a second: about two seconds
