@@ -21,6 +21,17 @@ export default defineConfig({
       },
     ],
     tagsFilter: ['!slow'],
+    pool: 'forks',
+    // A worker per core. Vitest's default is a core fewer, which on a 2-core machine is one file at a time;
+    // the files spend most of their time waiting on local servers and child processes, not computing.
+    maxWorkers: '100%',
+    // Each worker runs file after file in one process, so src/ and its dependencies load once per worker,
+    // not once per file: that loading was over half of the fast suite's CPU time. So a test puts back what
+    // it changes (process.env, fake timers, spies), as they all do. The tests that watch their own process
+    // (a memory peak, Chromium processes left behind, a killed child) are tagged slow, and the slow run
+    // gives every file a process of its own; the soak, which counts sockets and fds, has its own config.
+    // `npx vitest run --isolate` runs the fast suite isolated too.
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
