@@ -33,7 +33,7 @@ function valueOf(flag) {
 
 /** Sizes per scenario; --smoke shrinks them so CI only proves the benchmark still runs. */
 const SCENARIOS = {
-  startup: smoke ? { rounds: 2 } : { rounds: 15 },
+  startup: smoke ? { rounds: 3 } : { rounds: 15 },
   politeness: smoke ? { hosts: 3, perHost: 6, rate: 5, latencyMs: 100 } : { hosts: 20, perHost: 50, rate: 5, latencyMs: 100 },
   status: smoke ? { hosts: 2, urls: 100, latencyMs: 5 } : { hosts: 4, urls: 1000, latencyMs: 5 },
   full: smoke ? { urls: 200, latencyMs: 5 } : { urls: 5000, latencyMs: 5 },
