@@ -83,7 +83,7 @@ export function decodeCriteria(bytes: Uint8Array, file: string): SourceResult {
   const signature = SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b));
   if (signature) {
     return fail(`this is ${signature.kind}, not a YAML text file`,
-      'pass the criteria YAML file; a table in Excel or Word has to be written out as criteria YAML first, as the README shows');
+      'pass the criteria YAML file; to start from a published table (Excel, Word, a web page), turn it into one with `audit import FILE --output criteria.yaml`');
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksLikeUtf16(bytes)) {
     // Notepad's "Unicode" is UTF-16.

@@ -132,7 +132,7 @@ async function expectAccepted(content: string | Uint8Array): Promise<{ audit: Cl
 
 describe('encoding and syntax', () => {
   it('refuses an empty file, and one of only comments, saying it is empty', async () => {
-    const expected = { line: 1, col: 1, message: 'the criteria file is empty', fix: /README/ };
+    const expected = { line: 1, col: 1, message: 'the criteria file is empty', fix: /docs\/criteria\.md/ };
     await expectRefused('', expected);
     await expectRefused('# nothing yet\n\n', expected);
   });
@@ -144,7 +144,7 @@ describe('encoding and syntax', () => {
 
   it('refuses an Excel workbook (the table the criteria come from), naming it', async () => {
     const xlsx = Buffer.concat([Buffer.from('504b0304140006000800', 'hex'), Buffer.alloc(64)]);
-    await expectRefused(xlsx, { line: 1, col: 1, message: /ZIP archive \(an \.xlsx/, fix: /written out as criteria YAML/ });
+    await expectRefused(xlsx, { line: 1, col: 1, message: /ZIP archive \(an \.xlsx/, fix: /turn it into one with `audit import FILE --output criteria.yaml`/ });
   });
 
   it('refuses other binary data at its first NUL byte', async () => {
@@ -312,8 +312,8 @@ describe('values', () => {
   // Each row replaces one line of valid() (or adds lines after it) and names what must be reported where.
   const rows: [string, number, string, number, number, string | RegExp, string | RegExp][] = [
     // what, line replaced, replacement, line, col, message, fix
-    ['the whole file a list', 0, '- version: 1', 1, 1, 'must be a mapping with version, title and indicators', 'README'],
-    ['the whole file a string', 0, 'just some text', 1, 1, 'must be a mapping', 'README'],
+    ['the whole file a list', 0, '- version: 1', 1, 1, 'must be a mapping with version, title and indicators', 'docs/criteria.md'],
+    ['the whole file a string', 0, 'just some text', 1, 1, 'must be a mapping', 'docs/criteria.md'],
     ['version as text', 1, 'version: "1"', 1, 10, 'unsupported version "1"', 'version: 1'],
     ['title a list', 2, 'title: [a, b]', 2, 8, 'title must be text, not a list', 'title: "..."'],
     ['title a mapping', 2, 'title: { zh: 测试 }', 2, 8, 'title must be text, not a mapping', 'title: "..."'],

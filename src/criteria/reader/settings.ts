@@ -54,7 +54,7 @@ function readNotifyTargets(ctx: ReadContext, settings: YAMLMap): string[] {
   const list = settings.get('notify', true);
   specs.forEach((spec, i) => {
     const parsed = parseNotifyTarget(spec);
-    if ('problem' in parsed) ctx.report(ctx.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in the README');
+    if ('problem' in parsed) ctx.report(ctx.at(isSeq(list) ? (list.items[i] as Node) : settings), parsed.problem, 'see "Notifications" in docs/reports.md');
   });
   return specs;
 }

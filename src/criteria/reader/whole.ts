@@ -56,12 +56,12 @@ function reportWarnings(ctx: ReadContext, doc: Document): void {
 /** The document's root, when it is a mapping; otherwise undefined, with the reason reported. */
 function rootMapping(ctx: ReadContext, root: Document['contents']): YAMLMap | undefined {
   if (root === null || (isScalar(root) && root.value === null && !root.source && !root.tag && !root.anchor)) {
-    ctx.report(ctx.at(root), 'the criteria file is empty', 'start from the example in the README, with version: 1, title and indicators');
+    ctx.report(ctx.at(root), 'the criteria file is empty', 'start from the example in docs/criteria.md, with version: 1, title and indicators');
     return undefined;
   }
   if (!isMap(root)) {
     ctx.report(ctx.at(root), 'the criteria file must be a mapping with version, title and indicators',
-      'start from the example in the README');
+      'start from the example in docs/criteria.md');
     return undefined;
   }
   return root;
