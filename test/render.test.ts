@@ -261,11 +261,15 @@ describe.skipIf(!browserPath)('Renderer with the system Chromium', { tags: ['slo
   });
 
   it('is done at the timeout when the network never goes idle, and keeps the DOM', async () => {
+    // The browser is launched and warm first, and the timeout is long enough for a loaded CI machine
+    // to bring the page in: what is timed is the wait for an idle network that never comes.
+    const renderer = make({ timeoutMs: 4000 });
+    await renderer.render(`${site.origin}/list`);
     const started = Date.now();
-    const result = await make({ timeoutMs: 1500 }).render(`${site.origin}/slow-list`);
+    const result = await renderer.render(`${site.origin}/slow-list`);
     if (!result.ok) throw new Error(`${result.code}: ${result.detail}`);
     expect(result.html).toContain('财政预算公开');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3900);
     expect(paths(site.hits)).toContain('/slow-api');
   });
 
