@@ -11,20 +11,10 @@ import { exitCodeFor } from './audit.js';
 import { deliverReports, notifyIfNeeded } from './deliver.js';
 import { languageFor, UsageError, type Io } from './io.js';
 import { parseScore } from './options.js';
-import { loadBaseline, notifyPlan, parseOutputs, type ExitPolicy } from './prepare.js';
+import { loadBaseline, notifyPlan, parseOutputs, type AuditFlags, type ExitPolicy } from './prepare.js';
 
-export interface MergeFlags {
-  format?: string;
-  output?: string[];
-  verbose?: boolean;
-  failUnder?: string;
-  failOn?: string[];
-  baseline?: string;
-  notify?: string[];
-  notifyOn?: string;
-  quiet?: boolean;
-  lang?: string;
-}
+/** The report and policy options of a run: a merge writes, judges and notifies as a run does, and fetches nothing. */
+export type MergeFlags = Pick<AuditFlags, 'format' | 'output' | 'verbose' | 'failUnder' | 'failOn' | 'baseline' | 'notify' | 'notifyOn' | 'quiet' | 'lang'>;
 
 const FAIL_ON = ['unverified', 'regression'];
 
