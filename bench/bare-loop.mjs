@@ -6,7 +6,7 @@
 // Decoding is the fastest Node has, as the auditor's: Buffer for UTF-8, TextDecoder for GBK.
 // Prints its own wall and CPU time around the loop (spawn to exit is timed by the caller), and
 // its peak RSS.
-import { Parser } from 'htmlparser2';
+import { visibleText } from './visible-text.mjs';
 import pLimit from 'p-limit';
 import { Agent, request } from 'undici';
 
@@ -18,17 +18,6 @@ const gbk = new TextDecoder('gbk');
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 
-function visibleText(html) {
-  let skip = 0;
-  const text = [];
-  const parser = new Parser({
-    onopentagname: (name) => { if (name === 'script' || name === 'style') skip++; },
-    onclosetag: (name) => { if (name === 'script' || name === 'style') skip--; },
-    ontext: (t) => { if (skip === 0) text.push(t); },
-  }, { decodeEntities: true });
-  parser.end(html);
-  return text.join('');
-}
 
 async function read(url) {
   const { headers, body } = await request(url, { dispatcher: agent });

@@ -1,24 +1,13 @@
 // The parse floor from the issue: one streaming htmlparser2 pass that collects the text outside
 // script and style, over the decoded body. Measured on the very pages the throughput run serves,
 // in a process of its own, so "CPU per page ÷ floor" compares like with like.
-import { Parser } from 'htmlparser2';
+import { visibleText } from './visible-text.mjs';
 import iconv from 'iconv-lite';
 import { pageSet } from './pages.mjs';
 
 const rounds = Number(process.argv[2] ?? 200);
 const pages = pageSet(new Date()).map(({ body, charset }) => iconv.decode(body, charset));
 
-function visibleText(html) {
-  let skip = 0;
-  const text = [];
-  const parser = new Parser({
-    onopentagname: (name) => { if (name === 'script' || name === 'style') skip++; },
-    onclosetag: (name) => { if (name === 'script' || name === 'style') skip--; },
-    ontext: (t) => { if (skip === 0) text.push(t); },
-  }, { decodeEntities: true });
-  parser.end(html);
-  return text.join('');
-}
 
 for (const html of pages) visibleText(html); // warm the JIT first, as a long audit would be
 const cpu0 = process.cpuUsage();
